@@ -1,0 +1,1 @@
+Console.WriteLine("FASHN emulator");
