@@ -35,5 +35,19 @@ namespace Fashn.Client
         public const string InputNotReadable = "InputNotReadable";
         /// <summary>An argument is out of range or malformed (seed, prompt, URL, data URI).</summary>
         public const string InvalidArgument = "InvalidArgument";
+        /// <summary>No API key was given and FASHN_API_KEY is not set.</summary>
+        public const string MissingApiKey = "MissingApiKey";
+        /// <summary>A run request may have reached the service but its answer was lost; it was not sent again.</summary>
+        public const string SubmissionOutcomeUnknown = "SubmissionOutcomeUnknown";
+        /// <summary>The service could not be reached or kept failing after every retry.</summary>
+        public const string ServiceUnavailable = "ServiceUnavailable";
+        /// <summary>The service answered something that is not the documented JSON.</summary>
+        public const string UnexpectedResponse = "UnexpectedResponse";
+        /// <summary>-Wait gave up before the prediction finished; it may still complete.</summary>
+        public const string PollingTimeout = "PollingTimeout";
+        /// <summary>A base64 output was collected after its 60 minutes; FASHN returned "&lt;base64&gt;_expired".</summary>
+        public const string OutputExpired = "OutputExpired";
+        /// <summary>An output could not be downloaded or written.</summary>
+        public const string OutputNotSaved = "OutputNotSaved";
     }
 }

@@ -1,0 +1,437 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Fashn.Client
+{
+    /// <summary>
+    /// The three FASHN endpoints, with the retry rules of the contract. Every request first takes a place in its
+    /// endpoint's rate window, so callers sharing one client stay inside the per-key limits together.
+    /// </summary>
+    public sealed class FashnApiClient : IDisposable
+    {
+        private const string RunPath = "v1/run";
+        private const string StatusPath = "v1/status/";
+        private const string CreditsPath = "v1/credits";
+
+        // One HttpClient for the process: connections are pooled across commands. Redirects are not followed,
+        // because a redirect could carry the Authorization header to another host.
+        private static readonly Lazy<HttpClient> SharedHttp = new Lazy<HttpClient>(() =>
+            new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = 32 }) { Timeout = Timeout.InfiniteTimeSpan });
+
+        private readonly HttpClient _http;
+        private readonly bool _ownsHttp;
+        private readonly Random _jitter = new Random();
+
+        /// <param name="handler">For tests: a handler instead of the shared connection pool.</param>
+        /// <param name="budget">The key's shared budget; by default the one of this key and base URI in the process.</param>
+        public FashnApiClient(FashnClientOptions options, HttpMessageHandler? handler = null, ServiceBudget? budget = null)
+        {
+            Options = options ?? throw new ArgumentNullException(nameof(options));
+            Budget = budget ?? ServiceBudget.GetShared(options.BaseUri, options.ApiKey, options.Limits);
+            if (handler != null)
+            {
+                _http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+                _ownsHttp = true;
+            }
+            else
+            {
+                _http = SharedHttp.Value;
+            }
+        }
+
+        public ServiceBudget Budget { get; }
+
+        public FashnClientOptions Options { get; }
+
+        /// <summary>POST /v1/run. Returns the new prediction's id.</summary>
+        public async Task<string> RunAsync(RunRequest request, CancellationToken cancellationToken)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            var path = RunPath;
+            if (request.WebhookUrl != null) path += "?webhook_url=" + Uri.EscapeDataString(request.WebhookUrl.AbsoluteUri);
+            var body = SerializeRunBody(request);
+            using var answer = await SendAsync(HttpMethod.Post, path, body, Budget.RunWindow, isRun: true, cancellationToken).ConfigureAwait(false);
+            var id = ReadString(answer.Json.RootElement, "id");
+            if (string.IsNullOrEmpty(id))
+            {
+                throw new FashnException(FashnErrorCodes.UnexpectedResponse,
+                    "FASHN accepted the run request but its answer holds no prediction id.", answer.StatusCode);
+            }
+            return id!;
+        }
+
+        /// <summary>GET /v1/status/{id}.</summary>
+        public async Task<PredictionStatus> GetStatusAsync(string id, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException("A prediction id is required.", nameof(id));
+            using var answer = await SendAsync(HttpMethod.Get, StatusPath + Uri.EscapeDataString(id), null, Budget.StatusWindow, isRun: false, cancellationToken, id).ConfigureAwait(false);
+            return ParseStatus(answer.Json.RootElement, id, answer.CreditsUsed);
+        }
+
+        /// <summary>GET /v1/credits.</summary>
+        public async Task<CreditsBalance> GetCreditsAsync(CancellationToken cancellationToken)
+        {
+            using var answer = await SendAsync(HttpMethod.Get, CreditsPath, null, Budget.CreditsWindow, isRun: false, cancellationToken).ConfigureAwait(false);
+            if (answer.Json.RootElement.ValueKind != JsonValueKind.Object ||
+                !answer.Json.RootElement.TryGetProperty("credits", out var credits) || credits.ValueKind != JsonValueKind.Object)
+            {
+                throw new FashnException(FashnErrorCodes.UnexpectedResponse, "FASHN's credits answer holds no 'credits' object.", answer.StatusCode);
+            }
+            return new CreditsBalance(ReadLong(credits, "total"), ReadLong(credits, "subscription"), ReadLong(credits, "on_demand"));
+        }
+
+        public void Dispose()
+        {
+            if (_ownsHttp) _http.Dispose();
+        }
+
+        internal static string SerializeRunBody(RunRequest request)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("model_name", request.ModelName);
+                writer.WriteStartObject("inputs");
+                writer.WriteString("image", request.Image);
+                writer.WriteString("prompt", request.Prompt);
+                if (request.Seed.HasValue) writer.WriteNumber("seed", request.Seed.Value);
+                if (request.OutputFormat != null) writer.WriteString("output_format", request.OutputFormat);
+                if (request.ReturnBase64) writer.WriteBoolean("return_base64", true);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(stream.ToArray());
+        }
+
+        internal static PredictionStatus ParseStatus(JsonElement root, string requestedId, int? creditsUsed)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FashnException(FashnErrorCodes.UnexpectedResponse, "FASHN's status answer is not a JSON object.", predictionId: requestedId);
+            }
+            var id = ReadString(root, "id") ?? requestedId;
+            var status = ReadString(root, "status");
+            if (string.IsNullOrEmpty(status))
+            {
+                throw new FashnException(FashnErrorCodes.UnexpectedResponse, $"FASHN's status answer for prediction {id} holds no status.", predictionId: id);
+            }
+            var outputs = new List<string>();
+            if (root.TryGetProperty("output", out var output))
+            {
+                if (output.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in output.EnumerateArray())
+                    {
+                        if (item.ValueKind == JsonValueKind.String) outputs.Add(item.GetString()!);
+                    }
+                }
+                else if (output.ValueKind == JsonValueKind.String)
+                {
+                    outputs.Add(output.GetString()!);
+                }
+            }
+            PredictionError? error = null;
+            if (root.TryGetProperty("error", out var errorElement))
+            {
+                if (errorElement.ValueKind == JsonValueKind.Object)
+                {
+                    error = new PredictionError(ReadString(errorElement, "name") ?? "UnknownError", ReadString(errorElement, "message") ?? "");
+                }
+                else if (errorElement.ValueKind == JsonValueKind.String)
+                {
+                    error = new PredictionError(errorElement.GetString()!, ReadString(root, "message") ?? "");
+                }
+            }
+            return new PredictionStatus(id, status!, outputs, error, creditsUsed);
+        }
+
+        private sealed class Answer : IDisposable
+        {
+            public Answer(HttpStatusCode statusCode, JsonDocument json, int? creditsUsed)
+            {
+                StatusCode = statusCode;
+                Json = json;
+                CreditsUsed = creditsUsed;
+            }
+
+            public HttpStatusCode StatusCode { get; }
+            public JsonDocument Json { get; }
+            public int? CreditsUsed { get; }
+            public void Dispose() => Json.Dispose();
+        }
+
+        private async Task<Answer> SendAsync(HttpMethod method, string path, string? body, RateWindow window, bool isRun,
+            CancellationToken cancellationToken, string? predictionId = null)
+        {
+            var logPath = "/" + (path.IndexOf('?') >= 0 ? path.Substring(0, path.IndexOf('?')) : path);
+            for (var attempt = 1; ; attempt++)
+            {
+                await window.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var started = Stopwatch.StartNew();
+                using var request = new HttpRequestMessage(method, new Uri(Options.BaseUri, path));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Options.ApiKey);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                if (body != null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(Options.RequestTimeout);
+                HttpResponseMessage response;
+                string text;
+                try
+                {
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    text = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(ex))
+                {
+                    var timedOut = ex is OperationCanceledException;
+                    var reason = timedOut ? $"no answer within {Options.RequestTimeout.TotalSeconds:0.#} s" : DescribeTransportFailure(ex);
+                    Log(method, logPath, null, started.Elapsed, attempt, reason);
+                    // A run request that may have reached the service must not be sent again: it could start and bill
+                    // a second prediction. Only a connection that was never made is safe to retry.
+                    if (isRun && (timedOut || !IsNotSent(ex)))
+                    {
+                        throw new FashnException(FashnErrorCodes.SubmissionOutcomeUnknown,
+                            $"The run request may have reached FASHN, but its answer was lost ({reason}). It was not sent again, " +
+                            "because a second request could start and bill a second prediction. Run the command again for this input " +
+                            "if no new prediction shows up.", innerException: ex);
+                    }
+                    if (attempt > Options.MaxRetries)
+                    {
+                        throw new FashnException(FashnErrorCodes.ServiceUnavailable,
+                            $"FASHN could not be reached at {Options.BaseUri.GetLeftPart(UriPartial.Authority)} after {attempt} attempts ({reason}). " +
+                            "Check the network connection and the base URI, then run the command again.", predictionId: predictionId, innerException: ex);
+                    }
+                    await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                using (response)
+                {
+                    var status = (int)response.StatusCode;
+                    ApplyAdvertisedLimit(response, window);
+                    if (status >= 200 && status < 300)
+                    {
+                        Log(method, logPath, status, started.Elapsed, attempt, null);
+                        JsonDocument json;
+                        try
+                        {
+                            json = JsonDocument.Parse(text);
+                        }
+                        catch (JsonException ex)
+                        {
+                            throw new FashnException(FashnErrorCodes.UnexpectedResponse,
+                                $"FASHN answered {method} {logPath} with HTTP {status} but the body is not JSON.", response.StatusCode, predictionId, ex);
+                        }
+                        return new Answer(response.StatusCode, json, ReadCreditsUsed(response));
+                    }
+
+                    var (code, message) = ParseApiError(text, status);
+                    var retryAfter = ReadRetryAfter(response);
+                    Log(method, logPath, status, started.Elapsed, attempt, code);
+                    var retryable = status == 429 && code != "OutOfCredits" || status >= 500 && !(isRun && status == 504);
+                    if (status == 429 && code == "ConcurrencyLimitExceeded") Budget.Slots.ServiceRefusedConcurrency();
+                    if (!retryable || attempt > Options.MaxRetries)
+                    {
+                        throw CreateApiError(code, message, response.StatusCode, method, logPath, predictionId, attempt);
+                    }
+                    var delay = retryAfter ?? Backoff(attempt);
+                    if (delay > Options.MaxRetryAfter)
+                    {
+                        throw CreateApiError(code, message + $" The service asked to wait {delay.TotalSeconds:0} s, longer than the {Options.MaxRetryAfter.TotalSeconds:0} s allowed.",
+                            response.StatusCode, method, logPath, predictionId, attempt);
+                    }
+                    if (status == 429 && code == "RateLimitExceeded") window.PauseFor(delay);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static FashnException CreateApiError(string code, string message, HttpStatusCode status, HttpMethod method, string path, string? predictionId, int attempts)
+        {
+            string advice;
+            switch (code)
+            {
+                case "UnauthorizedAccess": advice = "Check the API key (-ApiKey or FASHN_API_KEY)."; break;
+                case "OutOfCredits": advice = "Buy credits on fashn.ai, then run the command again; the batch was stopped."; break;
+                case "NotFound": advice = predictionId != null ? "The prediction id is unknown or no longer tracked by FASHN." : "Check the base URI."; break;
+                case "BadRequest": advice = "Check the inputs."; break;
+                case "RateLimitExceeded":
+                case "ConcurrencyLimitExceeded": advice = $"The service's limit was still hit after {attempts} attempts; run the command again later."; break;
+                default: advice = status >= HttpStatusCode.InternalServerError ? $"The service kept failing after {attempts} attempts; run the command again later." : ""; break;
+            }
+            var text = $"FASHN answered {method} {path} with HTTP {(int)status} {code}" + (string.IsNullOrEmpty(message) ? "." : ": " + message.TrimEnd('.') + ".");
+            if (advice.Length > 0) text += " " + advice;
+            return new FashnException(code, text, status, predictionId);
+        }
+
+        private void Log(HttpMethod method, string path, int? status, TimeSpan elapsed, int attempt, string? note)
+        {
+            Options.RequestLog?.Invoke(new RequestLogEntry(method.Method, path, status, elapsed, attempt, note));
+        }
+
+        private TimeSpan Backoff(int attempt)
+        {
+            var baseMs = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
+            var capped = Math.Min(baseMs, Options.MaxRetryDelay.TotalMilliseconds);
+            double factor;
+            lock (_jitter) factor = 0.75 + _jitter.NextDouble() * 0.5;
+            return TimeSpan.FromMilliseconds(capped * factor);
+        }
+
+        private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            // API answers are small; a cap guards against a misbehaving server.
+            const int maxBody = 4 * 1024 * 1024;
+            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > maxBody)
+                {
+                    throw new FashnException(FashnErrorCodes.UnexpectedResponse, "FASHN's answer is larger than 4 MiB; it was not read.", response.StatusCode);
+                }
+                buffer.Write(chunk, 0, read);
+            }
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        private static (string code, string message) ParseApiError(string text, int status)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(text);
+                var root = json.RootElement;
+                if (root.ValueKind == JsonValueKind.Object)
+                {
+                    var code = ReadString(root, "error");
+                    if (code == null && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+                    {
+                        code = ReadString(error, "name");
+                    }
+                    return (code ?? "HttpStatus" + status, ReadString(root, "message") ?? "");
+                }
+            }
+            catch (JsonException)
+            {
+            }
+            return ("HttpStatus" + status, "");
+        }
+
+        private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+        {
+            if (response.Headers.TryGetValues("retry-after-ms", out var msValues) &&
+                double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+            {
+                return TimeSpan.FromMilliseconds(ms);
+            }
+            var retryAfter = response.Headers.RetryAfter;
+            if (retryAfter?.Delta is TimeSpan delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            if (retryAfter?.Date is DateTimeOffset date)
+            {
+                var wait = date - DateTimeOffset.UtcNow;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+            // Some servers send fractional seconds, which the typed header does not parse.
+            if (response.Headers.TryGetValues("Retry-After", out var raw) &&
+                double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// A server may advertise its limit as "RateLimit-Policy: 50;w=60" (IETF httpapi draft). FASHN's documented
+        /// limits are the default; an advertised policy (the local emulator sends one) replaces them.
+        /// </summary>
+        private static void ApplyAdvertisedLimit(HttpResponseMessage response, RateWindow window)
+        {
+            if (!response.Headers.TryGetValues("RateLimit-Policy", out var values)) return;
+            var policy = values.FirstOrDefault();
+            if (string.IsNullOrEmpty(policy)) return;
+            var parts = policy!.Split(',')[0].Split(';');
+            if (!int.TryParse(parts[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) || limit < 1) return;
+            foreach (var part in parts.Skip(1))
+            {
+                var pair = part.Split('=');
+                if (pair.Length == 2 && pair[0].Trim() == "w" &&
+                    double.TryParse(pair[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+                {
+                    if (window.Limit != limit || window.Window != TimeSpan.FromSeconds(seconds)) window.SetLimit(limit, TimeSpan.FromSeconds(seconds));
+                }
+            }
+        }
+
+        private static int? ReadCreditsUsed(HttpResponseMessage response)
+        {
+            if (response.Headers.TryGetValues("x-fashn-credits-used", out var values) &&
+                int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var credits))
+            {
+                return credits;
+            }
+            return null;
+        }
+
+        private static bool IsTransportFailure(Exception ex) =>
+            ex is HttpRequestException || ex is IOException || ex is OperationCanceledException || ex is SocketException;
+
+        /// <summary>True when the connection was never made, so the service cannot have seen the request.</summary>
+        private static bool IsNotSent(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is SocketException socket)
+                {
+                    switch (socket.SocketErrorCode)
+                    {
+                        case SocketError.ConnectionRefused:
+                        case SocketError.HostNotFound:
+                        case SocketError.HostUnreachable:
+                        case SocketError.NetworkUnreachable:
+                        case SocketError.TryAgain:
+                        case SocketError.NoData:
+                            return true;
+                    }
+                }
+                if (e is WebException web && (web.Status == WebExceptionStatus.ConnectFailure || web.Status == WebExceptionStatus.NameResolutionFailure))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static string DescribeTransportFailure(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is SocketException socket) return "connection failed: " + socket.SocketErrorCode;
+            }
+            return "connection failed: " + ex.GetType().Name;
+        }
+
+        private static string? ReadString(JsonElement element, string name) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+
+        private static long ReadLong(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
+    }
+}

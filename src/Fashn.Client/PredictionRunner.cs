@@ -1,0 +1,316 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Fashn.Client
+{
+    /// <summary>One input to turn into a prediction. The request is built only when the input's turn comes.</summary>
+    public sealed class PredictionJob
+    {
+        public PredictionJob(string source, Func<CancellationToken, Task<RunRequest>> createRequest)
+        {
+            Source = source;
+            CreateRequest = createRequest;
+        }
+
+        /// <summary>The file path or URL, for results and messages.</summary>
+        public string Source { get; }
+
+        public Func<CancellationToken, Task<RunRequest>> CreateRequest { get; }
+    }
+
+    /// <summary>What became of one input: exactly one of a finished (or submitted) prediction or a failure.</summary>
+    public sealed class PredictionOutcome
+    {
+        public PredictionOutcome(string source)
+        {
+            Source = source;
+        }
+
+        public string Source { get; }
+
+        /// <summary>The id of the last prediction made for this input.</summary>
+        public string? Id { get; internal set; }
+
+        /// <summary>The last status seen ("starting" when not waited for).</summary>
+        public PredictionStatus? Status { get; internal set; }
+
+        /// <summary>Predictions submitted for this input: more than one when a retryable failure was retried.</summary>
+        public int Attempts { get; internal set; }
+
+        /// <summary>The ids of earlier attempts that failed with a retryable error (not billed).</summary>
+        public IList<string> RetriedIds { get; } = new List<string>();
+
+        public DateTimeOffset? SubmittedAt { get; internal set; }
+
+        public DateTimeOffset? FinishedAt { get; internal set; }
+
+        /// <summary>What was uploaded, when the input was a local file.</summary>
+        public SentImageInfo? SentImage { get; internal set; }
+
+        /// <summary>Why this input has no usable result; null when it completed (or was submitted without waiting).</summary>
+        public FashnException? Failure { get; internal set; }
+
+        /// <summary>True when the failure means the whole batch cannot go on (no credits, key refused).</summary>
+        public bool StopsBatch => Failure != null && FashnRunner.IsBatchStopping(Failure.ErrorCode);
+    }
+
+    /// <summary>Details of an uploaded image.</summary>
+    public sealed class SentImageInfo
+    {
+        public SentImageInfo(string mimeType, int width, int height, long bytes, long originalBytes, bool reencoded)
+        {
+            MimeType = mimeType;
+            Width = width;
+            Height = height;
+            Bytes = bytes;
+            OriginalBytes = originalBytes;
+            Reencoded = reencoded;
+        }
+
+        public string MimeType { get; }
+        public int Width { get; }
+        public int Height { get; }
+        public long Bytes { get; }
+        public long OriginalBytes { get; }
+        public bool Reencoded { get; }
+    }
+
+    /// <summary>Names shared by the runner and the cmdlets.</summary>
+    public static class FashnRunner
+    {
+        public static bool IsBatchStopping(string errorCode) =>
+            errorCode == "OutOfCredits" || errorCode == "UnauthorizedAccess" || errorCode == FashnErrorCodes.MissingApiKey;
+    }
+
+    /// <summary>
+    /// Runs predictions for one command: at most <c>throttleLimit</c> of its own at once, inside the key's shared
+    /// slots and rate windows; polls each one only when it can be finished; retries failures that FASHN says to retry.
+    /// </summary>
+    public sealed class PredictionRunner
+    {
+        private readonly FashnApiClient _client;
+        private readonly SemaphoreSlim _throttle;
+
+        public PredictionRunner(FashnApiClient client, int throttleLimit, int maxPredictionRetries = 2)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            if (throttleLimit < 1) throw new ArgumentOutOfRangeException(nameof(throttleLimit));
+            if (maxPredictionRetries < 0) throw new ArgumentOutOfRangeException(nameof(maxPredictionRetries));
+            _throttle = new SemaphoreSlim(throttleLimit);
+            MaxPredictionRetries = maxPredictionRetries;
+        }
+
+        public int MaxPredictionRetries { get; }
+
+        /// <summary>Called on a worker thread whenever a prediction of this runner changes status.</summary>
+        public Action<PredictionOutcome>? StatusChanged { get; set; }
+
+        /// <summary>
+        /// Submits the job (and, with <paramref name="wait"/>, waits for its end). Never throws for a failure of this
+        /// input: the outcome carries it. Throws only <see cref="OperationCanceledException"/> when cancelled.
+        /// </summary>
+        public async Task<PredictionOutcome> RunAsync(PredictionJob job, bool wait, TimeSpan? waitTimeout, CancellationToken cancellationToken)
+        {
+            var outcome = new PredictionOutcome(job.Source);
+            await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                while (true)
+                {
+                    var retry = await RunOnceAsync(job, outcome, wait, waitTimeout, cancellationToken).ConfigureAwait(false);
+                    if (!retry) return outcome;
+                }
+            }
+            finally
+            {
+                _throttle.Release();
+            }
+        }
+
+        /// <summary>Waits for an existing prediction to finish (Get-FashnPrediction -Wait).</summary>
+        public async Task<PredictionStatus?> WaitAsync(string id, TimeSpan? timeout, Action<PredictionStatus>? statusChanged, CancellationToken cancellationToken)
+        {
+            var watch = Stopwatch.StartNew();
+            var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+            statusChanged?.Invoke(status);
+            if (status.IsFinished) return status;
+            // The prediction's age is unknown: start counting from now.
+            return await PollUntilFinishedAsync(id, watch, timeout, statusChanged, learn: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<bool> RunOnceAsync(PredictionJob job, PredictionOutcome outcome, bool wait, TimeSpan? waitTimeout,
+            CancellationToken cancellationToken)
+        {
+            var slots = _client.Budget.Slots;
+            await slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            var slotHeld = true;
+            string? id = null;
+            try
+            {
+                RunRequest request;
+                try
+                {
+                    request = await job.CreateRequest(cancellationToken).ConfigureAwait(false);
+                }
+                catch (FashnException ex)
+                {
+                    outcome.Failure = ex;
+                    return false;
+                }
+                outcome.SentImage = request.SentImage ?? outcome.SentImage;
+                try
+                {
+                    id = await _client.RunAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FashnException ex)
+                {
+                    outcome.Failure = ex;
+                    return false;
+                }
+                var submitted = Stopwatch.StartNew();
+                outcome.Id = id;
+                outcome.Attempts++;
+                outcome.SubmittedAt = DateTimeOffset.UtcNow;
+                outcome.Status = new PredictionStatus(id, PredictionStatuses.Starting, null, null, null);
+                outcome.Failure = null;
+                StatusChanged?.Invoke(outcome);
+                if (!wait)
+                {
+                    // The prediction runs on; its place stays taken until a watcher sees it finish.
+                    WatchDetached(id);
+                    slotHeld = false;
+                    return false;
+                }
+
+                PredictionStatus? status;
+                try
+                {
+                    status = await PollUntilFinishedAsync(id, submitted, waitTimeout, s =>
+                    {
+                        outcome.Status = s;
+                        StatusChanged?.Invoke(outcome);
+                    }, learn: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FashnException ex)
+                {
+                    outcome.Failure = ex;
+                    WatchDetached(id);
+                    slotHeld = false;
+                    return false;
+                }
+                if (status == null)
+                {
+                    outcome.Failure = new FashnException(FashnErrorCodes.PollingTimeout,
+                        $"Prediction {id} did not finish within {waitTimeout!.Value.TotalSeconds:0.#} s. It may still complete: " +
+                        $"collect it later with Get-FashnPrediction -Id {id} -Wait.", predictionId: id);
+                    WatchDetached(id);
+                    slotHeld = false;
+                    return false;
+                }
+                slots.Release(finished: true);
+                slotHeld = false;
+                outcome.Status = status;
+                outcome.FinishedAt = DateTimeOffset.UtcNow;
+                if (status.Status == PredictionStatuses.Completed) return false;
+
+                var error = status.Error ?? new PredictionError(status.Status, "The prediction ended with status '" + status.Status + "'.");
+                if (error.IsRetryable && outcome.Attempts <= MaxPredictionRetries)
+                {
+                    outcome.RetriedIds.Add(id);
+                    return true;
+                }
+                outcome.Failure = new FashnException(error.Name, DescribeRuntimeError(error, id, outcome.Attempts), predictionId: id);
+                return false;
+            }
+            catch (OperationCanceledException) when (id != null && slotHeld)
+            {
+                // Stopped while the prediction runs: it keeps its place until it is seen finished.
+                WatchDetached(id);
+                slotHeld = false;
+                throw;
+            }
+            finally
+            {
+                if (slotHeld) slots.Release(finished: false);
+            }
+        }
+
+        private async Task<PredictionStatus?> PollUntilFinishedAsync(string id, Stopwatch sinceSubmit, TimeSpan? timeout,
+            Action<PredictionStatus>? statusChanged, bool learn, CancellationToken cancellationToken)
+        {
+            var durations = _client.Budget.Durations;
+            string? lastStatus = null;
+            while (true)
+            {
+                var delay = durations.NextPollDelay(sinceSubmit.Elapsed);
+                if (timeout.HasValue)
+                {
+                    var left = timeout.Value - sinceSubmit.Elapsed;
+                    if (left <= TimeSpan.Zero) return null;
+                    if (delay > left) delay = left;
+                }
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+                if (status.Status != lastStatus)
+                {
+                    lastStatus = status.Status;
+                    statusChanged?.Invoke(status);
+                }
+                if (status.IsFinished)
+                {
+                    if (learn && status.Status == PredictionStatuses.Completed) durations.RecordFinished(sinceSubmit.Elapsed);
+                    return status;
+                }
+            }
+        }
+
+        /// <summary>Keeps a prediction's place taken until it is seen finished, in the background.</summary>
+        private void WatchDetached(string id)
+        {
+            var client = _client;
+            Task.Run(async () =>
+            {
+                var watch = Stopwatch.StartNew();
+                // Give up watching after a while: the place is freed rather than held forever.
+                using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+                try
+                {
+                    while (true)
+                    {
+                        await Task.Delay(client.Budget.Durations.NextPollDelay(watch.Elapsed), limit.Token).ConfigureAwait(false);
+                        var status = await client.GetStatusAsync(id, limit.Token).ConfigureAwait(false);
+                        if (status.IsFinished) return;
+                    }
+                }
+                catch (Exception)
+                {
+                    // Unknown id, network gone or time up: nothing to report to anyone; the place is freed below.
+                }
+                finally
+                {
+                    client.Budget.Slots.Release(finished: true);
+                }
+            });
+        }
+
+        private static string DescribeRuntimeError(PredictionError error, string id, int attempts)
+        {
+            string advice;
+            switch (error.Name)
+            {
+                case "ImageLoadError": advice = "Check that the input is a JPEG, PNG or WebP image (a URL must be public and answer with an image content type)."; break;
+                case "ContentModerationError": advice = "Use a different image or prompt."; break;
+                case "InputValidationError": advice = "Check the prompt, seed and output format."; break;
+                case "UnavailableError":
+                case "PipelineError": advice = $"FASHN advises retrying; it was tried {attempts} time(s). Run the command again later."; break;
+                case "ThirdPartyError": advice = "A service FASHN depends on failed; run the command again later."; break;
+                default: advice = ""; break;
+            }
+            var message = string.IsNullOrEmpty(error.Message) ? "" : ": " + error.Message.TrimEnd('.') + ".";
+            return $"Prediction {id} failed with {error.Name}{message}" + (advice.Length > 0 ? " " + advice : "") + " Failed predictions are not billed.";
+        }
+    }
+}
