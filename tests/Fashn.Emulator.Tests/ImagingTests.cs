@@ -1,0 +1,260 @@
+using System;
+using System.Text;
+using Fashn.Emulator.Imaging;
+using SkiaSharp;
+using Xunit;
+using static Fashn.Emulator.Tests.ImagingTestImages;
+
+namespace Fashn.Emulator.Tests
+{
+    public class ImagingTests
+    {
+        private const long MaxOutputPixels = 1_050_000;
+
+        [Theory]
+        [InlineData(OutputImageFormat.Png, SKEncodedImageFormat.Png)]
+        [InlineData(OutputImageFormat.Jpeg, SKEncodedImageFormat.Jpeg)]
+        public void Render_LargePhoto_IsEncodedAsAskedWithinTheResolutionLimitAndKeepsTheAspect(OutputImageFormat format, SKEncodedImageFormat expected)
+        {
+            byte[] input = PhotoLike(2400, 1800, SKEncodedImageFormat.Jpeg);
+
+            byte[] output = BackgroundChanger.Render(input, "modern office space with large windows", 42, format);
+
+            using SKBitmap image = DecodeOutput(output, expected);
+            Assert.True((long)image.Width * image.Height <= MaxOutputPixels, $"{image.Width}x{image.Height} exceeds 1.05 MP");
+            Assert.True((long)image.Width * image.Height >= 1_000_000, $"{image.Width}x{image.Height} was scaled down further than needed");
+            Assert.Equal(2400.0 / 1800.0, (double)image.Width / image.Height, 2);
+        }
+
+        [Fact]
+        public void Render_SmallImage_KeepsItsSize()
+        {
+            byte[] input = RedDiscOnGrey(320, 240, SKEncodedImageFormat.Png);
+
+            using SKBitmap image = DecodeOutput(BackgroundChanger.Render(input, "studio", 1, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            Assert.Equal(320, image.Width);
+            Assert.Equal(240, image.Height);
+        }
+
+        [Theory]
+        [InlineData(OutputImageFormat.Png)]
+        [InlineData(OutputImageFormat.Jpeg)]
+        public void Render_SameInputPromptSeedAndFormat_GivesIdenticalBytes(OutputImageFormat format)
+        {
+            byte[] input = PhotoLike(640, 480, SKEncodedImageFormat.Jpeg);
+
+            byte[] first = BackgroundChanger.Render(input, "beach sunset", 7, format);
+            byte[] second = BackgroundChanger.Render((byte[])input.Clone(), "beach sunset", 7, format);
+
+            Assert.Equal(first, second);
+        }
+
+        [Fact]
+        public void Render_DifferentSeeds_GiveDifferentImages()
+        {
+            byte[] input = PhotoLike(640, 480, SKEncodedImageFormat.Jpeg);
+
+            byte[] seed1 = BackgroundChanger.Render(input, "beach sunset", 1, OutputImageFormat.Png);
+            byte[] seed2 = BackgroundChanger.Render(input, "beach sunset", 2, OutputImageFormat.Png);
+
+            Assert.NotEqual(seed1, seed2);
+            Assert.True(CountDifferentPixels(seed1, seed2) > 640 * 480 / 10, "different seeds should change a visible part of the background");
+        }
+
+        [Fact]
+        public void Render_DifferentPrompts_GiveDifferentImages()
+        {
+            byte[] input = PhotoLike(640, 480, SKEncodedImageFormat.Jpeg);
+
+            byte[] office = BackgroundChanger.Render(input, "modern office", 42, OutputImageFormat.Png);
+            byte[] snow = BackgroundChanger.Render(input, "snowy mountain", 42, OutputImageFormat.Png);
+
+            Assert.True(CountDifferentPixels(office, snow) > 640 * 480 / 10, "different prompts should change a visible part of the background");
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(42)]
+        [InlineData(4294967295)]
+        public void Render_BeachSunsetIsWarm_ForestClearingIsGreen(long seed)
+        {
+            byte[] input = RedDiscOnGrey(480, 360, SKEncodedImageFormat.Png, 240, 180, 80);
+
+            using SKBitmap beach = DecodeOutput(BackgroundChanger.Render(input, "beach sunset", seed, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+            using SKBitmap forest = DecodeOutput(BackgroundChanger.Render(input, "forest clearing", seed, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            var warm = MeanBorderColour(beach);
+            var green = MeanBorderColour(forest);
+            Assert.True(warm.R > warm.G && warm.R > warm.B + 30, $"beach sunset border is not warm: {warm}");
+            Assert.True(green.G > green.R + 10 && green.G > green.B + 10, $"forest clearing border is not green: {green}");
+        }
+
+        [Fact]
+        public void Render_RedDiscOnGrey_KeepsTheDiscAndReplacesTheGreyBackdrop()
+        {
+            byte[] input = RedDiscOnGrey(400, 300, SKEncodedImageFormat.Png, 200, 150, 90);
+
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "beach sunset", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            var centre = MeanColour(output, new SKRectI(180, 130, 220, 170));
+            Assert.True(centre.R > centre.G + 80 && centre.R > centre.B + 80, $"the subject is no longer red: {centre}");
+            foreach (SKRectI corner in Corners(output, 20))
+            {
+                var colour = MeanColour(output, corner);
+                double distanceFromGrey = Math.Sqrt(Square(colour.R - 128) + Square(colour.G - 128) + Square(colour.B - 128));
+                Assert.True(distanceFromGrey > 40, $"corner {corner} is still the grey backdrop: {colour}");
+            }
+        }
+
+        [Fact]
+        public void Render_TransparentPng_ReplacesTheTransparentArea()
+        {
+            using var bitmap = new SKBitmap(new SKImageInfo(200, 200, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+            using (var canvas = new SKCanvas(bitmap))
+            using (var paint = new SKPaint { Color = new SKColor(20, 40, 200), IsAntialias = true })
+            {
+                canvas.Clear(SKColors.Transparent);
+                canvas.DrawCircle(100, 100, 50, paint);
+            }
+
+            using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(png.ToArray(), "forest clearing", 3, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            Assert.Equal(SKAlphaType.Opaque, output.AlphaType);
+            var centre = MeanColour(output, new SKRectI(90, 90, 110, 110));
+            Assert.True(centre.B > centre.R + 80 && centre.B > centre.G + 80, $"the subject is no longer blue: {centre}");
+            var green = MeanBorderColour(output);
+            Assert.True(green.G > green.R && green.G > green.B, $"the transparent area did not get the forest background: {green}");
+        }
+
+        [Fact]
+        public void ExifOrientation6_IsAppliedByProbeAndRender()
+        {
+            // A disc near the top of a landscape picture; orientation 6 means "rotate 90 degrees clockwise to display".
+            byte[] stored = RedDiscOnGrey(320, 200, SKEncodedImageFormat.Jpeg, 160, 50, 35);
+            byte[] input = WithExifOrientation(stored, 6);
+
+            InputImageInfo info = BackgroundChanger.Probe(input);
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "studio", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            Assert.Equal(new InputImageInfo("jpeg", 200, 320), info);
+            Assert.Equal(200, output.Width);
+            Assert.Equal(320, output.Height);
+            // Displayed upright, the top of the stored picture is on the right: the disc sits at (149, 160).
+            var disc = MeanColour(output, new SKRectI(139, 150, 159, 170));
+            Assert.True(disc.R > disc.G + 80 && disc.R > disc.B + 80, $"the disc is not where a clockwise rotation puts it: {disc}");
+        }
+
+        [Theory]
+        [InlineData(SKEncodedImageFormat.Jpeg, "jpeg")]
+        [InlineData(SKEncodedImageFormat.Png, "png")]
+        [InlineData(SKEncodedImageFormat.Webp, "webp")]
+        public void Probe_ReportsFormatAndSize(SKEncodedImageFormat format, string expectedName)
+        {
+            byte[] input = RedDiscOnGrey(300, 170, format);
+
+            Assert.Equal(new InputImageInfo(expectedName, 300, 170), BackgroundChanger.Probe(input));
+        }
+
+        [Fact]
+        public void Render_WebpInput_Works()
+        {
+            byte[] input = RedDiscOnGrey(300, 200, SKEncodedImageFormat.Webp);
+
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "night city", 5, OutputImageFormat.Jpeg), SKEncodedImageFormat.Jpeg);
+
+            Assert.Equal(300, output.Width);
+            Assert.Equal(200, output.Height);
+            var centre = MeanColour(output, new SKRectI(140, 90, 160, 110));
+            Assert.True(centre.R > centre.G + 60, $"the subject is no longer red: {centre}");
+        }
+
+        public static TheoryData<string, byte[], string> InvalidInputs()
+        {
+            byte[] jpeg = PhotoLike(400, 300, SKEncodedImageFormat.Jpeg);
+            byte[] png = PhotoLike(400, 300, SKEncodedImageFormat.Png);
+            byte[] webp = PhotoLike(400, 300, SKEncodedImageFormat.Webp);
+            return new TheoryData<string, byte[], string>
+            {
+                { "empty", Array.Empty<byte>(), "empty" },
+                { "text", Encoding.UTF8.GetBytes("{\"error\": \"this is JSON, not a picture\"}"), "not a JPEG, PNG or WebP" },
+                { "gif", Encoding.ASCII.GetBytes("GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000;"), "not a JPEG, PNG or WebP" },
+                { "truncated jpeg", jpeg[..(jpeg.Length / 2)], "truncated or corrupt" },
+                { "jpeg cut inside its header", jpeg[..40], "truncated or corrupt" },
+                { "truncated png", png[..(png.Length / 2)], "truncated or corrupt" },
+                { "truncated webp", webp[..(webp.Length / 2)], "truncated or corrupt" },
+            };
+        }
+
+        [Theory]
+        [MemberData(nameof(InvalidInputs))]
+        public void ProbeAndRender_RejectBytesThatAreNotACompleteImage(string description, byte[] input, string expectedMessagePart)
+        {
+            var probeError = Assert.Throws<InvalidImageException>(() => BackgroundChanger.Probe(input));
+            var renderError = Assert.Throws<InvalidImageException>(() => BackgroundChanger.Render(input, "beach", 42, OutputImageFormat.Png));
+
+            Assert.Contains(expectedMessagePart, probeError.Message, StringComparison.Ordinal);
+            Assert.Contains(expectedMessagePart, renderError.Message, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrEmpty(description));
+        }
+
+        [Fact]
+        public void Render_JpegWithCorruptScanData_IsRejected()
+        {
+            byte[] jpeg = PhotoLike(400, 300, SKEncodedImageFormat.Jpeg);
+            // Keep the headers and the end marker, but replace the middle of the scan with a marker libjpeg cannot accept.
+            byte[] corrupt = (byte[])jpeg.Clone();
+            for (int i = jpeg.Length / 2; i < jpeg.Length / 2 + 64; i += 2)
+            {
+                corrupt[i] = 0xFF;
+                corrupt[i + 1] = 0xC4;
+            }
+
+            Assert.Throws<InvalidImageException>(() => BackgroundChanger.Render(corrupt, "beach", 42, OutputImageFormat.Png));
+        }
+
+        [Fact]
+        public void Render_IsSafeToCallConcurrently()
+        {
+            byte[] input = PhotoLike(480, 320, SKEncodedImageFormat.Jpeg);
+            byte[] expected = BackgroundChanger.Render(input, "forest clearing", 9, OutputImageFormat.Png);
+
+            var results = new byte[6][];
+            System.Threading.Tasks.Parallel.For(0, results.Length, i =>
+                results[i] = BackgroundChanger.Render(input, "forest clearing", 9, OutputImageFormat.Png));
+
+            Assert.All(results, result => Assert.Equal(expected, result));
+        }
+
+        private static int CountDifferentPixels(byte[] firstPng, byte[] secondPng)
+        {
+            using SKBitmap first = DecodeOutput(firstPng, SKEncodedImageFormat.Png);
+            using SKBitmap second = DecodeOutput(secondPng, SKEncodedImageFormat.Png);
+            Assert.Equal(first.Width, second.Width);
+            Assert.Equal(first.Height, second.Height);
+            int different = 0;
+            for (int y = 0; y < first.Height; y++)
+            {
+                for (int x = 0; x < first.Width; x++)
+                {
+                    SKColor a = first.GetPixel(x, y), b = second.GetPixel(x, y);
+                    int distance = Math.Abs(a.Red - b.Red) + Math.Abs(a.Green - b.Green) + Math.Abs(a.Blue - b.Blue);
+                    if (distance > 24) different++;
+                }
+            }
+
+            return different;
+        }
+
+        private static SKRectI[] Corners(SKBitmap bitmap, int size) => new[]
+        {
+            new SKRectI(0, 0, size, size),
+            new SKRectI(bitmap.Width - size, 0, bitmap.Width, size),
+            new SKRectI(0, bitmap.Height - size, size, bitmap.Height),
+            new SKRectI(bitmap.Width - size, bitmap.Height - size, bitmap.Width, bitmap.Height),
+        };
+
+        private static double Square(double value) => value * value;
+    }
+}
