@@ -29,9 +29,10 @@ namespace Fashn.Emulator.Imaging
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(prompt);
             RgbaPixels photo = ImageDecoder.Decode(input);
-            float[] subjectAlpha = SubjectMask.Estimate(photo);
-            RgbaPixels background = ScenePainter.Paint(photo.Width, photo.Height, prompt, seed);
-            RgbaPixels composite = Compositor.Compose(photo, subjectAlpha, background);
+            SubjectMatte subject = SubjectMask.Extract(photo);
+            Scene scene = PromptInterpreter.Interpret(prompt, seed);
+            RgbaPixels background = ScenePainter.Paint(photo.Width, photo.Height, scene);
+            RgbaPixels composite = Compositor.Compose(subject, background, scene.LightFromLeft);
             return ImageEncoder.Encode(composite, format);
         }
     }

@@ -42,8 +42,12 @@ namespace Fashn.Emulator.Imaging
         SKColor Feature,
         SKColor Light,
         float Horizon,
+        float SunX,
         ulong DetailSeed)
     {
+        /// <summary>1 when the light comes from the left edge, -1 from the right: the shadow falls the other way.</summary>
+        internal float LightFromLeft => 1f - 2f * SunX;
+
         internal IEnumerable<SKColor> Colours => new[] { SkyTop, SkyHorizon, GroundFar, GroundNear, Water, Feature, Light };
     }
 
@@ -132,7 +136,7 @@ namespace Fashn.Emulator.Imaging
             {
                 if (SnowWords.Contains(word)) snow = true;
                 if (PlaceWords.TryGetValue(word, out SceneLayout place)) layout ??= place;
-                else if (TimeWords.TryGetValue(word, out TimeOfDay t)) time = t;
+                else if (TimeWords.TryGetValue(word, out TimeOfDay t)) time = time == TimeOfDay.Day ? t : time; // "cloudy day" stays cloudy
                 else if (ColourWords.TryGetValue(word, out SKColor tint)) tints.Add(tint);
                 else if (!StopWords.Contains(word)) unknownWords.Add(word);
             }
@@ -155,7 +159,11 @@ namespace Fashn.Emulator.Imaging
             float hueShift = random.NextFloat(-10f, 10f);
             float brightness = random.NextFloat(0.94f, 1.06f);
             scene = MapColours(scene, c => Colour.Scale(Colour.RotateHue(c, hueShift), brightness));
-            return scene with { Horizon = Math.Clamp(scene.Horizon + random.NextFloat(-0.05f, 0.05f), 0.3f, 0.85f) };
+            return scene with
+            {
+                Horizon = Math.Clamp(scene.Horizon + random.NextFloat(-0.05f, 0.05f), 0.3f, 0.85f),
+                SunX = random.NextFloat(0.12f, 0.88f),
+            };
         }
 
         /// <summary>Lower-case letter runs; a plural is read as its singular when only that is known.</summary>
@@ -194,14 +202,14 @@ namespace Fashn.Emulator.Imaging
         {
             Scene scene = layout switch
             {
-                SceneLayout.Studio => new Scene(layout, TimeOfDay.Day, snow, new(188, 188, 194), new(236, 236, 238), new(214, 214, 218), new(184, 184, 190), new(200, 200, 205), new(160, 160, 168), new(255, 255, 255), 0.8f, detailSeed),
-                SceneLayout.Interior => new Scene(layout, TimeOfDay.Day, snow, new(214, 208, 198), new(230, 224, 214), new(165, 132, 100), new(122, 94, 68), new(165, 200, 232), new(66, 70, 76), new(252, 250, 244), 0.74f, detailSeed),
-                SceneLayout.Beach => new Scene(layout, TimeOfDay.Day, snow, new(66, 142, 214), new(176, 214, 240), new(226, 206, 166), new(242, 224, 188), new(32, 122, 172), new(40, 110, 60), new(255, 250, 225), 0.46f, detailSeed),
-                SceneLayout.Forest => new Scene(layout, TimeOfDay.Day, snow, new(156, 196, 112), new(92, 138, 66), new(84, 116, 50), new(54, 86, 36), new(70, 120, 110), new(46, 66, 36), new(236, 246, 190), 0.7f, detailSeed),
-                SceneLayout.Meadow => new Scene(layout, TimeOfDay.Day, snow, new(82, 150, 226), new(188, 222, 242), new(122, 172, 72), new(82, 142, 50), new(60, 120, 160), new(62, 112, 56), new(255, 250, 225), 0.56f, detailSeed),
-                SceneLayout.City => new Scene(layout, TimeOfDay.Day, snow, new(104, 150, 206), new(202, 214, 226), new(126, 126, 132), new(94, 94, 100), new(80, 110, 140), new(84, 94, 110), new(255, 245, 220), 0.66f, detailSeed),
-                SceneLayout.Mountains => new Scene(layout, TimeOfDay.Day, snow, new(78, 140, 216), new(196, 222, 242), new(110, 142, 88), new(84, 116, 68), new(70, 130, 170), new(108, 124, 150), new(255, 255, 240), 0.62f, detailSeed),
-                _ => new Scene(SceneLayout.Desert, TimeOfDay.Day, snow, new(84, 154, 226), new(226, 220, 200), new(230, 180, 120), new(240, 200, 146), new(70, 140, 190), new(214, 158, 98), new(255, 250, 230), 0.55f, detailSeed),
+                SceneLayout.Studio => new Scene(layout, TimeOfDay.Day, snow, new(188, 188, 194), new(236, 236, 238), new(214, 214, 218), new(184, 184, 190), new(200, 200, 205), new(160, 160, 168), new(255, 255, 255), 0.8f, 0.5f, detailSeed),
+                SceneLayout.Interior => new Scene(layout, TimeOfDay.Day, snow, new(214, 208, 198), new(230, 224, 214), new(165, 132, 100), new(122, 94, 68), new(165, 200, 232), new(66, 70, 76), new(252, 250, 244), 0.74f, 0.5f, detailSeed),
+                SceneLayout.Beach => new Scene(layout, TimeOfDay.Day, snow, new(66, 142, 214), new(176, 214, 240), new(226, 206, 166), new(242, 224, 188), new(32, 122, 172), new(40, 110, 60), new(255, 250, 225), 0.46f, 0.5f, detailSeed),
+                SceneLayout.Forest => new Scene(layout, TimeOfDay.Day, snow, new(156, 196, 112), new(92, 138, 66), new(84, 116, 50), new(54, 86, 36), new(70, 120, 110), new(46, 66, 36), new(236, 246, 190), 0.7f, 0.5f, detailSeed),
+                SceneLayout.Meadow => new Scene(layout, TimeOfDay.Day, snow, new(82, 150, 226), new(188, 222, 242), new(122, 172, 72), new(82, 142, 50), new(60, 120, 160), new(62, 112, 56), new(255, 250, 225), 0.56f, 0.5f, detailSeed),
+                SceneLayout.City => new Scene(layout, TimeOfDay.Day, snow, new(104, 150, 206), new(202, 214, 226), new(126, 126, 132), new(94, 94, 100), new(80, 110, 140), new(84, 94, 110), new(255, 245, 220), 0.66f, 0.5f, detailSeed),
+                SceneLayout.Mountains => new Scene(layout, TimeOfDay.Day, snow, new(78, 140, 216), new(196, 222, 242), new(110, 142, 88), new(84, 116, 68), new(70, 130, 170), new(108, 124, 150), new(255, 255, 240), 0.62f, 0.5f, detailSeed),
+                _ => new Scene(SceneLayout.Desert, TimeOfDay.Day, snow, new(84, 154, 226), new(226, 220, 200), new(230, 180, 120), new(240, 200, 146), new(70, 140, 190), new(214, 158, 98), new(255, 250, 230), 0.55f, 0.5f, detailSeed),
             };
             if (snow && layout != SceneLayout.Studio && layout != SceneLayout.Interior)
             {
@@ -222,7 +230,7 @@ namespace Fashn.Emulator.Imaging
                 SKColor.FromHsv(hue, saturation + 10, 62), SKColor.FromHsv(hue, saturation, 90),
                 SKColor.FromHsv((hue + 25) % 360, saturation, 78), SKColor.FromHsv((hue + 25) % 360, saturation + 10, 58),
                 SKColor.FromHsv((hue + 180) % 360, 40, 70), SKColor.FromHsv((hue + 40) % 360, saturation + 20, 50),
-                SKColor.FromHsv(hue, 8, 100), 0.8f, detailSeed);
+                SKColor.FromHsv(hue, 8, 100), 0.8f, 0.5f, detailSeed);
         }
 
         private static Scene Relight(Scene scene, TimeOfDay time)
@@ -247,7 +255,7 @@ namespace Fashn.Emulator.Imaging
                         SkyHorizon = scene.Layout == SceneLayout.Forest ? Colour.Lerp(scene.SkyHorizon, new SKColor(200, 130, 70), 0.3f) : new SKColor(255, 184, 96),
                         GroundFar = Colour.Lerp(scene.GroundFar, Colour.Multiply(scene.GroundFar, warm), 0.8f),
                         GroundNear = Colour.Lerp(scene.GroundNear, Colour.Multiply(scene.GroundNear, warm), 0.8f),
-                        Water = Colour.Lerp(scene.Water, new SKColor(236, 140, 96), 0.55f),
+                        Water = Colour.Lerp(scene.Water, new SKColor(236, 140, 96), 0.7f),
                         Feature = Colour.Lerp(scene.Feature, Colour.Multiply(scene.Feature, new SKColor(190, 120, 110)), 0.7f),
                         Light = new SKColor(255, 214, 140),
                     };

@@ -10,9 +10,8 @@ namespace Fashn.Emulator.Imaging
     /// </summary>
     internal static class ScenePainter
     {
-        internal static RgbaPixels Paint(int width, int height, string prompt, long seed)
+        internal static RgbaPixels Paint(int width, int height, Scene scene)
         {
-            Scene scene = PromptInterpreter.Interpret(prompt, seed);
             int paintWidth = Math.Max(1, (width + 1) / 2);
             int paintHeight = Math.Max(1, (height + 1) / 2);
             var info = new SKImageInfo(paintWidth, paintHeight, SKColorType.Rgba8888, SKAlphaType.Premul);
@@ -76,7 +75,7 @@ namespace Fashn.Emulator.Imaging
         private static void DrawStudio(SKCanvas canvas, float w, float h, Scene scene, ref SeededRandom random)
         {
             // A seamless paper backdrop: a lit centre falling off to the edges, and a floor sweep at the bottom.
-            var centre = new SKPoint(w * random.NextFloat(0.35f, 0.65f), h * random.NextFloat(0.3f, 0.5f));
+            var centre = new SKPoint(w * (0.35f + 0.3f * scene.SunX), h * random.NextFloat(0.3f, 0.5f));
             using (var paint = new SKPaint())
             {
                 paint.Shader = SKShader.CreateRadialGradient(centre, Math.Max(w, h) * random.NextFloat(0.6f, 0.85f),
@@ -214,7 +213,7 @@ namespace Fashn.Emulator.Imaging
 
             // The sun: low on the horizon at sunset, high by day, with a wide glow.
             float radius = minSide * 0.06f;
-            float x = w * random.NextFloat(0.12f, 0.88f);
+            float x = w * scene.SunX;
             float y = scene.Time == TimeOfDay.Sunset ? horizon - radius * random.NextFloat(-0.2f, 1.2f) : horizon * random.NextFloat(0.12f, 0.4f);
             using (var glow = new SKPaint())
             {

@@ -1,58 +1,324 @@
 using System;
+using System.Collections.Generic;
 
 namespace Fashn.Emulator.Imaging
 {
-    /// <summary>Separates the subject from its backdrop: a soft colour-distance key against the border's colour.</summary>
-    internal static class SubjectMask
+    /// <summary>The subject lifted off its backdrop: colours with the backdrop's spill removed, and coverage.</summary>
+    internal sealed class SubjectMatte
     {
-        internal static float[] Estimate(RgbaPixels photo)
+        internal SubjectMatte(RgbaPixels foreground, float[] alpha, float backdropLuma)
         {
-            byte[] p = photo.Data;
-            (int br, int bg, int bb) = BorderMedian(photo);
-            var alpha = new float[photo.PixelCount];
-            for (int i = 0; i < alpha.Length; i++)
-            {
-                int dr = p[4 * i] - br, dg = p[4 * i + 1] - bg, db = p[4 * i + 2] - bb;
-                float distance = MathF.Sqrt(dr * dr + dg * dg + db * db);
-                float key = Math.Clamp((distance - 20f) / 40f, 0f, 1f);
-                alpha[i] = key * (p[4 * i + 3] / 255f);
-            }
-
-            return alpha;
+            Foreground = foreground;
+            Alpha = alpha;
+            BackdropLuma = backdropLuma;
         }
 
-        private static (int R, int G, int B) BorderMedian(RgbaPixels photo)
+        /// <summary>The subject's colours; where it is partly transparent, the backdrop's share is removed.</summary>
+        internal RgbaPixels Foreground { get; }
+
+        /// <summary>Coverage per pixel, 0 (backdrop) to 1 (subject).</summary>
+        internal float[] Alpha { get; }
+
+        /// <summary>Mean brightness of the original backdrop, so the subject can be relit for the new one.</summary>
+        internal float BackdropLuma { get; }
+    }
+
+    /// <summary>
+    /// Separates the subject from the backdrop without a model: the backdrop is modelled from the image's border
+    /// (segment medians, interpolated across the frame, so a lit gradient backdrop is followed), each pixel's colour
+    /// distance to that model gives a soft key, only backdrop regions connected to the border are removed (a grey
+    /// shirt on a grey backdrop keeps its middle), and the edge is feathered inwards so no old-backdrop halo remains.
+    /// A PNG or WebP that already has transparency is used as it is.
+    /// </summary>
+    internal static class SubjectMask
+    {
+        private const int SegmentsPerSide = 8;
+
+        internal static SubjectMatte Extract(RgbaPixels photo)
         {
-            var histograms = new int[3, 256];
-            int count = 0;
             int w = photo.Width, h = photo.Height;
             byte[] p = photo.Data;
+            if (HasTransparency(photo))
+            {
+                var alphaFromImage = new float[photo.PixelCount];
+                for (int i = 0; i < alphaFromImage.Length; i++) alphaFromImage[i] = p[4 * i + 3] / 255f;
+                return new SubjectMatte(photo, alphaFromImage, 128f);
+            }
+
+            int band = Math.Max(2, Math.Min(w, h) / 50);
+            var backdrop = new BackdropModel(photo, band);
+
+            // Distance of every pixel to the modelled backdrop.
+            var distance = new float[photo.PixelCount];
             for (int y = 0; y < h; y++)
             {
                 for (int x = 0; x < w; x++)
                 {
-                    if (y != 0 && y != h - 1 && x != 0 && x != w - 1) continue;
-                    int i = 4 * (y * w + x);
-                    histograms[0, p[i]]++;
-                    histograms[1, p[i + 1]]++;
-                    histograms[2, p[i + 2]]++;
+                    int i = y * w + x;
+                    backdrop.At(x, y, out float br, out float bg, out float bb);
+                    float dr = p[4 * i] - br, dg = p[4 * i + 1] - bg, db = p[4 * i + 2] - bb;
+                    distance[i] = MathF.Sqrt(dr * dr + dg * dg + db * db);
+                }
+            }
+
+            // Thresholds follow the backdrop's own noise, measured in the border band.
+            float typical = BandMedian(distance, w, h, band);
+            float keyLow = Math.Clamp(typical * 3f + 8f, 14f, 70f);
+            float keyHigh = keyLow * 1.5f + 16f;
+
+            bool[] connected = BackdropConnectedToBorder(distance, w, h, keyHigh);
+            var alpha = new float[photo.PixelCount];
+            for (int i = 0; i < alpha.Length; i++)
+            {
+                // Enclosed regions (a gap between arm and body) are removed only when they match the backdrop closely.
+                float low = connected[i] ? keyLow : keyLow * 0.6f;
+                float high = connected[i] ? keyHigh : keyLow * 0.6f + 8f;
+                alpha[i] = SmoothStep(low, high, distance[i]);
+            }
+
+            RgbaPixels foreground = RemoveBackdropSpill(photo, alpha, backdrop);
+            float[] feathered = BoxBlur.Blur(alpha, w, h, Math.Max(1, Math.Min(w, h) / 400), passes: 2);
+            for (int i = 0; i < alpha.Length; i++)
+            {
+                // Only ever lower coverage: feathering outwards would bring back a rim of the old backdrop.
+                alpha[i] = Math.Min(alpha[i], feathered[i]);
+            }
+
+            return new SubjectMatte(foreground, alpha, backdrop.MeanLuma);
+        }
+
+        private static bool HasTransparency(RgbaPixels photo)
+        {
+            byte[] p = photo.Data;
+            int transparent = 0;
+            for (int i = 3; i < p.Length; i += 4)
+            {
+                if (p[i] < 250) transparent++;
+            }
+
+            return transparent >= photo.PixelCount / 100 + 1;
+        }
+
+        /// <summary>Median distance over the border band: how far plain backdrop pixels stray from the model.</summary>
+        private static float BandMedian(float[] distance, int w, int h, int band)
+        {
+            var histogram = new int[256];
+            int count = 0;
+            for (int y = 0; y < h; y++)
+            {
+                bool rowInBand = y < band || y >= h - band;
+                for (int x = 0; x < w; x++)
+                {
+                    if (!rowInBand && x >= band && x < w - band) continue;
+                    histogram[Math.Min(255, (int)distance[y * w + x])]++;
                     count++;
                 }
             }
 
-            return (Median(histograms, 0, count), Median(histograms, 1, count), Median(histograms, 2, count));
-        }
-
-        private static int Median(int[,] histograms, int channel, int count)
-        {
             int seen = 0;
-            for (int v = 0; v < 256; v++)
+            for (int d = 0; d < 256; d++)
             {
-                seen += histograms[channel, v];
-                if (seen * 2 >= count) return v;
+                seen += histogram[d];
+                if (seen * 2 >= count) return d;
             }
 
             return 255;
+        }
+
+        /// <summary>Flood fill (4-connected) from the outermost pixels through pixels that look like backdrop.</summary>
+        private static bool[] BackdropConnectedToBorder(float[] distance, int w, int h, float threshold)
+        {
+            var reached = new bool[w * h];
+            var queue = new Queue<int>();
+            void Visit(int index)
+            {
+                if (!reached[index] && distance[index] < threshold)
+                {
+                    reached[index] = true;
+                    queue.Enqueue(index);
+                }
+            }
+
+            for (int x = 0; x < w; x++)
+            {
+                Visit(x);
+                Visit((h - 1) * w + x);
+            }
+
+            for (int y = 0; y < h; y++)
+            {
+                Visit(y * w);
+                Visit(y * w + w - 1);
+            }
+
+            while (queue.Count > 0)
+            {
+                int i = queue.Dequeue();
+                int x = i % w;
+                if (x > 0) Visit(i - 1);
+                if (x < w - 1) Visit(i + 1);
+                if (i >= w) Visit(i - w);
+                if (i < (h - 1) * w) Visit(i + w);
+            }
+
+            return reached;
+        }
+
+        /// <summary>
+        /// An edge pixel is a mix C = a*F + (1-a)*B of subject and backdrop; solving for F removes the old
+        /// backdrop's colour from hair and soft edges before they are laid on a new background.
+        /// </summary>
+        private static RgbaPixels RemoveBackdropSpill(RgbaPixels photo, float[] alpha, BackdropModel backdrop)
+        {
+            var foreground = new RgbaPixels(photo.Width, photo.Height);
+            byte[] src = photo.Data, dst = foreground.Data;
+            Buffer.BlockCopy(src, 0, dst, 0, src.Length);
+            for (int i = 0; i < alpha.Length; i++)
+            {
+                float a = alpha[i];
+                if (a <= 0.1f || a >= 0.98f) continue;
+                backdrop.At(i % photo.Width, i / photo.Width, out float br, out float bg, out float bb);
+                dst[4 * i] = Colour.ToByte((src[4 * i] - (1 - a) * br) / a);
+                dst[4 * i + 1] = Colour.ToByte((src[4 * i + 1] - (1 - a) * bg) / a);
+                dst[4 * i + 2] = Colour.ToByte((src[4 * i + 2] - (1 - a) * bb) / a);
+            }
+
+            return foreground;
+        }
+
+        private static float SmoothStep(float edge0, float edge1, float value)
+        {
+            float t = Math.Clamp((value - edge0) / (edge1 - edge0), 0f, 1f);
+            return t * t * (3f - 2f * t);
+        }
+
+        /// <summary>
+        /// The backdrop's colour anywhere in the frame, interpolated from medians of border segments (a Coons-style
+        /// blend of the top/bottom and left/right edges). A segment whose median is far from the whole border's median
+        /// is covered by the subject (legs reaching the bottom edge) and is replaced by that overall median.
+        /// </summary>
+        private sealed class BackdropModel
+        {
+            private readonly int _width;
+            private readonly int _height;
+            private readonly float[] _top;    // per column, RGB
+            private readonly float[] _bottom; // per column, RGB
+            private readonly float[] _left;   // per row, RGB
+            private readonly float[] _right;  // per row, RGB
+
+            internal BackdropModel(RgbaPixels photo, int band)
+            {
+                _width = photo.Width;
+                _height = photo.Height;
+                int w = photo.Width, h = photo.Height;
+                var overall = new ChannelHistograms();
+                AddRegion(overall, photo, 0, 0, w, band);
+                AddRegion(overall, photo, 0, h - band, w, h);
+                AddRegion(overall, photo, 0, band, band, h - band);
+                AddRegion(overall, photo, w - band, band, w, h - band);
+                float[] overallMedian = overall.Median();
+                MeanLuma = 0.299f * overallMedian[0] + 0.587f * overallMedian[1] + 0.114f * overallMedian[2];
+
+                _top = Profile(photo, overallMedian, w, i => (i * w / SegmentsPerSide, 0, (i + 1) * w / SegmentsPerSide, band));
+                _bottom = Profile(photo, overallMedian, w, i => (i * w / SegmentsPerSide, h - band, (i + 1) * w / SegmentsPerSide, h));
+                _left = Profile(photo, overallMedian, h, i => (0, i * h / SegmentsPerSide, band, (i + 1) * h / SegmentsPerSide));
+                _right = Profile(photo, overallMedian, h, i => (w - band, i * h / SegmentsPerSide, w, (i + 1) * h / SegmentsPerSide));
+            }
+
+            internal float MeanLuma { get; }
+
+            internal void At(int x, int y, out float r, out float g, out float b)
+            {
+                float u = _width > 1 ? (float)x / (_width - 1) : 0.5f;
+                float v = _height > 1 ? (float)y / (_height - 1) : 0.5f;
+                int cx = 3 * x, cy = 3 * y;
+                r = 0.5f * ((1 - v) * _top[cx] + v * _bottom[cx] + (1 - u) * _left[cy] + u * _right[cy]);
+                g = 0.5f * ((1 - v) * _top[cx + 1] + v * _bottom[cx + 1] + (1 - u) * _left[cy + 1] + u * _right[cy + 1]);
+                b = 0.5f * ((1 - v) * _top[cx + 2] + v * _bottom[cx + 2] + (1 - u) * _left[cy + 2] + u * _right[cy + 2]);
+            }
+
+            /// <summary>Segment medians along one side, linearly interpolated to every column or row.</summary>
+            private static float[] Profile(RgbaPixels photo, float[] overallMedian, int length,
+                Func<int, (int X0, int Y0, int X1, int Y1)> segment)
+            {
+                var medians = new float[SegmentsPerSide][];
+                for (int s = 0; s < SegmentsPerSide; s++)
+                {
+                    var (x0, y0, x1, y1) = segment(s);
+                    var histograms = new ChannelHistograms();
+                    AddRegion(histograms, photo, x0, y0, Math.Max(x1, x0 + 1), Math.Max(y1, y0 + 1));
+                    float[] median = histograms.Median();
+                    float dr = median[0] - overallMedian[0], dg = median[1] - overallMedian[1], db = median[2] - overallMedian[2];
+                    bool coveredBySubject = MathF.Sqrt(dr * dr + dg * dg + db * db) > 60f;
+                    medians[s] = coveredBySubject ? overallMedian : median;
+                }
+
+                var profile = new float[3 * length];
+                float segmentLength = (float)length / SegmentsPerSide;
+                for (int i = 0; i < length; i++)
+                {
+                    // Position between segment centres.
+                    float position = Math.Clamp((i + 0.5f) / segmentLength - 0.5f, 0f, SegmentsPerSide - 1);
+                    int s0 = (int)position;
+                    int s1 = Math.Min(s0 + 1, SegmentsPerSide - 1);
+                    float t = position - s0;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        profile[3 * i + c] = medians[s0][c] * (1 - t) + medians[s1][c] * t;
+                    }
+                }
+
+                return profile;
+            }
+
+            private static void AddRegion(ChannelHistograms histograms, RgbaPixels photo, int x0, int y0, int x1, int y1)
+            {
+                byte[] p = photo.Data;
+                x1 = Math.Min(x1, photo.Width);
+                y1 = Math.Min(y1, photo.Height);
+                for (int y = Math.Max(0, y0); y < y1; y++)
+                {
+                    for (int x = Math.Max(0, x0); x < x1; x++)
+                    {
+                        histograms.Add(p, 4 * (y * photo.Width + x));
+                    }
+                }
+            }
+        }
+
+        private sealed class ChannelHistograms
+        {
+            private readonly int[] _counts = new int[3 * 256];
+            private int _total;
+
+            internal void Add(byte[] rgba, int offset)
+            {
+                _counts[rgba[offset]]++;
+                _counts[256 + rgba[offset + 1]]++;
+                _counts[512 + rgba[offset + 2]]++;
+                _total++;
+            }
+
+            internal float[] Median()
+            {
+                var median = new float[3];
+                for (int c = 0; c < 3; c++)
+                {
+                    int seen = 0;
+                    median[c] = 255;
+                    for (int v = 0; v < 256; v++)
+                    {
+                        seen += _counts[256 * c + v];
+                        if (seen * 2 >= _total && _total > 0)
+                        {
+                            median[c] = v;
+                            break;
+                        }
+                    }
+                }
+
+                return median;
+            }
         }
     }
 }
