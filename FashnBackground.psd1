@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'FashnBackground.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    GUID                 = '6c1f3f5e-2b7a-4d8e-9a41-5f0c2d7b9e13'
+    Author               = 'FashnBackground contributors'
+    CompanyName          = 'FashnBackground contributors'
+    Copyright            = '(c) FashnBackground contributors. MIT License.'
+    Description          = 'Changes the background of images with the FASHN background-change API: piped batches at the service''s limits, resumable without paying twice, outputs saved whole, and a local emulator for offline tests.'
+    PowerShellVersion    = '5.1'
+    FormatsToProcess     = @('FashnBackground.format.ps1xml')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Invoke-FashnBackgroundChange'
+        'Get-FashnPrediction'
+        'Save-FashnOutput'
+        'Get-FashnCredits'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('FASHN', 'image', 'background', 'AI', 'photo', 'ecommerce', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/fashnbackground/FashnBackground'
+            LicenseUri   = 'https://github.com/fashnbackground/FashnBackground/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG.md. 0.1.0: first release: Invoke-FashnBackgroundChange, Get-FashnPrediction, Save-FashnOutput, Get-FashnCredits; local emulator.'
+        }
+    }
+}

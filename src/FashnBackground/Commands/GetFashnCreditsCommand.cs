@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using Fashn.Client;
+
+namespace FashnBackground.Commands
+{
+    /// <summary>Gets the account's credit balance (subscription credits are spent first).</summary>
+    [Cmdlet(VerbsCommon.Get, "FashnCredits")]
+    [OutputType(typeof(FashnCredits))]
+    public sealed class GetFashnCreditsCommand : FashnApiCmdletBase
+    {
+        protected override void EndProcessing()
+        {
+            var client = new FashnApiClient(CreateClientOptions());
+            try
+            {
+                var balance = RunToEnd(token => client.GetCreditsAsync(token));
+                WriteObject(new FashnCredits { Total = balance.Total, Subscription = balance.Subscription, OnDemand = balance.OnDemand });
+            }
+            catch (FashnException ex)
+            {
+                ThrowTerminatingError(CreateErrorRecord(ex, null));
+            }
+        }
+    }
+}

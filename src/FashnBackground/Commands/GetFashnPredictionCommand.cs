@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using Fashn.Client;
+
+namespace FashnBackground.Commands
+{
+    /// <summary>Gets the status of predictions by id; with -Wait, waits until each has finished.</summary>
+    [Cmdlet(VerbsCommon.Get, "FashnPrediction")]
+    [OutputType(typeof(FashnPrediction))]
+    public sealed class GetFashnPredictionCommand : FashnApiCmdletBase
+    {
+        private readonly List<Task> _work = new List<Task>();
+        private FashnApiClient? _client;
+        private PredictionRunner? _runner;
+        private string? _apiBaseUri;
+
+        /// <summary>Prediction ids, as strings or from the Id property of piped prediction objects.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PredictionIdCompleter))]
+        public string[]? Id { get; set; }
+
+        /// <summary>Wait until each prediction has finished.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>With -Wait: how long to wait for each prediction.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; } = 300;
+
+        /// <summary>Predictions polled at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 6;
+
+        protected override void BeginProcessing()
+        {
+            var options = CreateClientOptions();
+            _apiBaseUri = options.BaseUri.AbsoluteUri;
+            _client = new FashnApiClient(options);
+            _runner = new PredictionRunner(_client, ThrottleLimit);
+        }
+
+        protected override void ProcessRecord()
+        {
+            RunPending();
+            foreach (var id in Id!)
+            {
+                if (string.IsNullOrWhiteSpace(id)) continue;
+                var trimmed = id.Trim();
+                var timeout = Wait.IsPresent ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
+                var task = FetchAsync(trimmed, timeout).ContinueWith(done => Post(() => Complete(trimmed, done)), TaskScheduler.Default);
+                _work.Add(task);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (!RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(250)))
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        private Task<PredictionStatus?> FetchAsync(string id, TimeSpan? timeout)
+        {
+            if (!Wait.IsPresent) return GetOnceAsync(id);
+            return _runner!.WaitAsync(id, timeout, null, StopToken);
+        }
+
+        private async Task<PredictionStatus?> GetOnceAsync(string id) =>
+            await _client!.GetStatusAsync(id, StopToken).ConfigureAwait(false);
+
+        private void Complete(string id, Task<PredictionStatus?> done)
+        {
+            if (done.IsCanceled) return;
+            if (done.IsFaulted)
+            {
+                var error = done.Exception!.GetBaseException();
+                WriteError(error is FashnException fashn
+                    ? CreateErrorRecord(fashn, id)
+                    : new ErrorRecord(error, "Fashn.UnexpectedError", ErrorCategory.NotSpecified, id));
+                return;
+            }
+            var status = done.Result;
+            if (status == null)
+            {
+                WriteError(CreateErrorRecord(new FashnException(FashnErrorCodes.PollingTimeout,
+                    $"Prediction {id} did not finish within {TimeoutSec} s. It may still complete: run Get-FashnPrediction -Id {id} -Wait again later.",
+                    predictionId: id), id));
+                return;
+            }
+            // What this session knows of the prediction (its source file, prompt) is kept; the status is refreshed.
+            var known = PredictionHistory.Find(status.Id);
+            var prediction = new FashnPrediction
+            {
+                Source = known?.Source,
+                Prompt = known?.Prompt,
+                Seed = known?.Seed,
+                OutputFormat = known?.OutputFormat,
+                ModelName = known?.ModelName,
+                Attempts = known?.Attempts ?? 0,
+                SubmittedAt = known?.SubmittedAt,
+                SentWidth = known?.SentWidth,
+                SentHeight = known?.SentHeight,
+                SentBytes = known?.SentBytes,
+                OriginalBytes = known?.OriginalBytes,
+                ApiBaseUri = _apiBaseUri,
+            };
+            Apply(prediction, status);
+            if (status.IsFinished && known?.SubmittedAt != null)
+            {
+                prediction.CompletedAt = known.CompletedAt ?? DateTimeOffset.UtcNow;
+                prediction.Seconds = Math.Round((prediction.CompletedAt.Value - known.SubmittedAt.Value).TotalSeconds, 2);
+            }
+            PredictionHistory.Remember(prediction);
+            WriteObject(prediction);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using Fashn.Client;
+
+namespace FashnBackground.Commands
+{
+    /// <summary>
+    /// Saves the outputs of completed predictions as files in -Destination, named after the source file
+    /// (photo.jpg gives photo.png) or after the id. Files are written whole or not at all.
+    /// </summary>
+    [Cmdlet(VerbsData.Save, "FashnOutput", SupportsShouldProcess = true)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class SaveFashnOutputCommand : FashnCmdletBase
+    {
+        private readonly HashSet<string> _writtenThisRun = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private string? _destination;
+        private bool _destinationReady;
+
+        /// <summary>Prediction objects from Invoke-FashnBackgroundChange -Wait or Get-FashnPrediction.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public FashnPrediction[]? InputObject { get; set; }
+
+        /// <summary>The folder for the files; created if needed. Default: the current folder.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; } = ".";
+
+        /// <summary>Overwrite files that already exist.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>How long one download may take.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 120;
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                _destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
+            }
+            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                    $"The destination '{Destination}' is not a file system folder: {ex.Message}"), Destination));
+            }
+            if (File.Exists(_destination))
+            {
+                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                    $"The destination '{_destination}' is a file. Give a folder (it is created if needed)."), Destination));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var prediction in InputObject!)
+            {
+                SavePrediction(prediction);
+            }
+        }
+
+        private void SavePrediction(FashnPrediction prediction)
+        {
+            if (prediction.Status != PredictionStatuses.Completed)
+            {
+                if (prediction.Status == PredictionStatuses.Failed || prediction.ErrorName != null)
+                {
+                    var name = prediction.ErrorName ?? "PredictionFailed";
+                    WriteError(CreateErrorRecord(new FashnException(name,
+                        $"Prediction {prediction.Id} failed with {name}: {prediction.ErrorMessage} Nothing was saved for it.", predictionId: prediction.Id),
+                        (object?)prediction.Source ?? prediction));
+                }
+                else
+                {
+                    WriteError(new ErrorRecord(new FashnException("PredictionNotFinished",
+                            $"Prediction {prediction.Id} is '{prediction.Status}', not completed, so it has no output yet. " +
+                            "Use Invoke-FashnBackgroundChange -Wait, or pipe it through Get-FashnPrediction -Wait first.", predictionId: prediction.Id),
+                        "Fashn.PredictionNotFinished", ErrorCategory.InvalidOperation, (object?)prediction.Source ?? prediction));
+                }
+                return;
+            }
+            if (prediction.Output.Length == 0)
+            {
+                WriteError(CreateErrorRecord(new FashnException(FashnErrorCodes.UnexpectedResponse,
+                    $"Prediction {prediction.Id} is completed but lists no output.", predictionId: prediction.Id), (object?)prediction.Source ?? prediction));
+                return;
+            }
+            Uri? apiBase = null;
+            if (prediction.ApiBaseUri != null) Uri.TryCreate(prediction.ApiBaseUri, UriKind.Absolute, out apiBase);
+            var saver = new OutputSaver(apiBase, 100L * 1024 * 1024, TimeSpan.FromSeconds(TimeoutSec));
+            for (var i = 0; i < prediction.Output.Length; i++)
+            {
+                var output = prediction.Output[i];
+                var path = Path.Combine(_destination!, FileNameFor(prediction, output, i));
+                if (File.Exists(path) && !Force.IsPresent && !_writtenThisRun.Contains(path))
+                {
+                    WriteWarning($"Kept the existing file '{path}'; use -Force to overwrite it.");
+                    continue;
+                }
+                if (!ShouldProcess(path, "Save FASHN output of prediction " + prediction.Id)) continue;
+                if (!EnsureDestination()) return;
+                try
+                {
+                    var file = RunToEnd(token => saver.SaveAsync(output, path, overwrite: true, token));
+                    _writtenThisRun.Add(path);
+                    WriteObject(file);
+                }
+                catch (FashnException ex)
+                {
+                    WriteError(CreateErrorRecord(ex, (object?)prediction.Source ?? prediction));
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                        $"Could not write '{path}': {ex.Message} Check that the folder is writable and the disk has space.", predictionId: prediction.Id, innerException: ex),
+                        (object?)prediction.Source ?? prediction));
+                }
+            }
+        }
+
+        private bool EnsureDestination()
+        {
+            if (_destinationReady) return true;
+            try
+            {
+                Directory.CreateDirectory(_destination!);
+                _destinationReady = true;
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                    $"Could not create the destination folder '{_destination}': {ex.Message}", innerException: ex), Destination));
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// photo.jpg gives photo.png; several outputs get _1, _2; without a local source the id names the file.
+        /// Server text (the id) is reduced to safe characters, so it cannot name a path outside the destination.
+        /// </summary>
+        private string FileNameFor(FashnPrediction prediction, string output, int index)
+        {
+            string stem;
+            if (prediction.Source != null && IsLocalFile(prediction.Source))
+            {
+                stem = Path.GetFileNameWithoutExtension(prediction.Source);
+            }
+            else
+            {
+                stem = OutputSaver.ToSafeFileName(prediction.Id ?? "output");
+            }
+            var suffix = prediction.Output.Length > 1 ? "_" + (index + 1) : "";
+            var name = stem + suffix + OutputSaver.GetExtension(output);
+            // Two sources with the same name in one run (a/photo.jpg, b/photo.jpg) must not overwrite each other.
+            var candidate = name;
+            for (var n = 2; _writtenThisRun.Contains(Path.Combine(_destination!, candidate)); n++)
+            {
+                candidate = stem + suffix + "_" + n + OutputSaver.GetExtension(output);
+            }
+            return candidate;
+        }
+
+        private static bool IsLocalFile(string source) =>
+            Path.IsPathRooted(source) && !source.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !source.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,233 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using Fashn.Client;
+
+namespace FashnBackground
+{
+    /// <summary>
+    /// What every FASHN cmdlet shares: work runs on worker threads, and everything written to PowerShell's streams
+    /// is queued and written by the pipeline thread; Ctrl+C cancels one token that all requests and waits observe.
+    /// </summary>
+    public abstract class FashnCmdletBase : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly ConcurrentQueue<Action> _pending = new ConcurrentQueue<Action>();
+        private readonly SemaphoreSlim _pendingSignal = new SemaphoreSlim(0);
+
+        /// <summary>Cancelled by Ctrl+C (StopProcessing); every request and wait observes it.</summary>
+        protected CancellationToken StopToken => _stopping.Token;
+
+        protected override void StopProcessing()
+        {
+            _stopping.Cancel();
+        }
+
+        /// <summary>The command itself gives up on the rest of its work (a batch-stopping error).</summary>
+        protected void CancelWork()
+        {
+            _stopping.Cancel();
+        }
+
+        /// <summary>After <see cref="CancelWork"/>: lets the cancelled tasks end, then writes what they posted.</summary>
+        protected void WaitForCancelledWork(IReadOnlyCollection<Task> tasks)
+        {
+            try
+            {
+                Task.WaitAll(tasks.ToArray(), TimeSpan.FromSeconds(10));
+            }
+            catch (AggregateException)
+            {
+                // Cancelled tasks: expected here.
+            }
+            RunPending();
+        }
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            _pendingSignal.Dispose();
+        }
+
+        /// <summary>Queues something for the pipeline thread. Callable from any thread.</summary>
+        protected void Post(Action action)
+        {
+            _pending.Enqueue(action);
+            _pendingSignal.Release();
+        }
+
+        /// <summary>Runs what the workers queued. Pipeline thread only.</summary>
+        protected void RunPending()
+        {
+            while (_pending.TryDequeue(out var action))
+            {
+                action();
+            }
+        }
+
+        /// <summary>
+        /// Runs queued work on the pipeline thread until every task has ended and its posts have run.
+        /// Returns false when stopped (Ctrl+C) first.
+        /// </summary>
+        protected bool RunPendingUntilDone(IReadOnlyCollection<Task> tasks, TimeSpan tick, Action? onTick = null)
+        {
+            var all = Task.WhenAll(tasks);
+            while (true)
+            {
+                RunPending();
+                if (all.IsCompleted)
+                {
+                    RunPending();
+                    return !StopToken.IsCancellationRequested;
+                }
+                try
+                {
+                    _pendingSignal.Wait(tick, StopToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+                onTick?.Invoke();
+            }
+        }
+
+        /// <summary>Runs an async operation to its end while writing what it posts; used by the one-request cmdlets.</summary>
+        protected T RunToEnd<T>(Func<CancellationToken, Task<T>> operation)
+        {
+            var task = Task.Run(() => operation(StopToken));
+            if (!RunPendingUntilDone(new Task[] { task }, TimeSpan.FromMilliseconds(250)))
+            {
+                throw new PipelineStoppedException();
+            }
+            return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>An ErrorRecord with a stable id ("Fashn." + the FASHN code), a fitting category and the input as target.</summary>
+        internal static ErrorRecord CreateErrorRecord(FashnException exception, object? target)
+        {
+            return new ErrorRecord(exception, "Fashn." + exception.ErrorCode, CategoryFor(exception.ErrorCode), target);
+        }
+
+        internal static ErrorCategory CategoryFor(string errorCode)
+        {
+            switch (errorCode)
+            {
+                case FashnErrorCodes.InvalidInputImage:
+                case "ImageLoadError":
+                    return ErrorCategory.InvalidData;
+                case FashnErrorCodes.InputNotReadable:
+                    return ErrorCategory.ReadError;
+                case FashnErrorCodes.InvalidArgument:
+                case "BadRequest":
+                case "InputValidationError":
+                    return ErrorCategory.InvalidArgument;
+                case FashnErrorCodes.MissingApiKey:
+                case "UnauthorizedAccess":
+                    return ErrorCategory.AuthenticationError;
+                case "OutOfCredits":
+                    return ErrorCategory.QuotaExceeded;
+                case "RateLimitExceeded":
+                case "ConcurrencyLimitExceeded":
+                    return ErrorCategory.LimitsExceeded;
+                case "NotFound":
+                    return ErrorCategory.ObjectNotFound;
+                case "ContentModerationError":
+                    return ErrorCategory.PermissionDenied;
+                case FashnErrorCodes.SubmissionOutcomeUnknown:
+                case FashnErrorCodes.PollingTimeout:
+                    return ErrorCategory.OperationTimeout;
+                case FashnErrorCodes.ServiceUnavailable:
+                    return ErrorCategory.ConnectionError;
+                case "UnavailableError":
+                case FashnErrorCodes.OutputExpired:
+                    return ErrorCategory.ResourceUnavailable;
+                case FashnErrorCodes.OutputNotSaved:
+                    return ErrorCategory.WriteError;
+                case FashnErrorCodes.UnexpectedResponse:
+                    return ErrorCategory.ProtocolError;
+                default:
+                    return ErrorCategory.NotSpecified;
+            }
+        }
+
+        /// <summary>Maps a client result to the object the cmdlets write.</summary>
+        internal static void Apply(FashnPrediction prediction, PredictionStatus status)
+        {
+            prediction.Id = status.Id;
+            prediction.Status = status.Status;
+            prediction.Output = status.Output.ToArray();
+            prediction.ErrorName = status.Error?.Name;
+            prediction.ErrorMessage = status.Error?.Message;
+            prediction.CreditsUsed = status.CreditsUsed ?? prediction.CreditsUsed;
+        }
+    }
+
+    /// <summary>The cmdlets that call the API: the key, the base URI and the retry count.</summary>
+    public abstract class FashnApiCmdletBase : FashnCmdletBase
+    {
+        /// <summary>The FASHN API key. A SecureString (as Get-Secret returns) or a plain string; default $env:FASHN_API_KEY.</summary>
+        [Parameter]
+        [SecureStringTransformation]
+        [ValidateNotNull]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>The API's base URI; default $env:FASHN_BASE_URL, else https://api.fashn.ai.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? BaseUri { get; set; }
+
+        /// <summary>Retries of one request after a connection failure, a 429 or a 5xx (never a run that may have been received).</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaximumRetryCount { get; set; } = 3;
+
+        /// <summary>The client options, or a terminating error when no key is set or the base URI is refused.</summary>
+        protected FashnClientOptions CreateClientOptions()
+        {
+            var key = ApiKey != null ? new NetworkCredential(string.Empty, ApiKey).Password : Environment.GetEnvironmentVariable(FashnClientOptions.ApiKeyVariable);
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new FashnException(FashnErrorCodes.MissingApiKey,
+                        "No FASHN API key was found. Pass -ApiKey, or set the environment variable: $env:FASHN_API_KEY = '<your key>' " +
+                        "(or from SecretManagement: $env:FASHN_API_KEY = Get-Secret FashnApiKey -AsPlainText). For the local emulator use its key."),
+                    "Fashn." + FashnErrorCodes.MissingApiKey, ErrorCategory.AuthenticationError, null));
+            }
+            try
+            {
+                var options = new FashnClientOptions(key!, ResolveBaseUri()) { MaxRetries = MaximumRetryCount };
+                options.RequestLog = entry => Post(() => WriteVerbose(entry.ToString()));
+                return options;
+            }
+            catch (FashnException ex)
+            {
+                ThrowTerminatingError(CreateErrorRecord(ex, BaseUri));
+                throw; // not reached: ThrowTerminatingError throws
+            }
+        }
+
+        protected Uri ResolveBaseUri()
+        {
+            if (BaseUri != null) return FashnClientOptions.ValidateBaseUri(BaseUri);
+            var fromEnvironment = Environment.GetEnvironmentVariable(FashnClientOptions.BaseUriVariable);
+            if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                if (!Uri.TryCreate(fromEnvironment!.Trim(), UriKind.Absolute, out var parsed))
+                {
+                    throw new FashnException(FashnErrorCodes.InvalidArgument,
+                        $"The environment variable FASHN_BASE_URL holds '{fromEnvironment}', which is not an absolute URI. Set it to https://api.fashn.ai or remove it.");
+                }
+                return FashnClientOptions.ValidateBaseUri(parsed);
+            }
+            return new Uri(FashnClientOptions.DefaultBaseUri + "/");
+        }
+
+    }
+}
