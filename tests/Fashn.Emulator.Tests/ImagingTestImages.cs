@@ -47,6 +47,9 @@ namespace Fashn.Emulator.Tests
             }, addGrain: true);
         }
 
+        /// <summary>A PNG of whatever <paramref name="draw"/> paints.</summary>
+        internal static byte[] Draw(int width, int height, Action<SKCanvas> draw) => Draw(width, height, SKEncodedImageFormat.Png, draw);
+
         private static byte[] Draw(int width, int height, SKEncodedImageFormat format, Action<SKCanvas> draw, bool addGrain = false)
         {
             using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));

@@ -108,6 +108,68 @@ namespace Fashn.Emulator.Tests
         }
 
         [Fact]
+        public void Render_SubjectReachingTheBottomEdge_IsKeptWhereItTouchesTheBorder()
+        {
+            // Like a person cut off at the knees: the subject covers part of the border the backdrop is measured on.
+            byte[] input = Draw(400, 300, canvas =>
+            {
+                canvas.Clear(BackdropGrey);
+                using var paint = new SKPaint { Color = new SKColor(30, 60, 200), IsAntialias = true };
+                canvas.DrawRect(150, 80, 100, 220, paint);
+            });
+
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "desert", 8, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            var bottomCentre = MeanColour(output, new SKRectI(180, 285, 220, 300));
+            Assert.True(bottomCentre.B > bottomCentre.R + 80, $"the subject was cut away at the border: {bottomCentre}");
+            var bottomLeft = MeanColour(output, new SKRectI(0, 285, 40, 300));
+            Assert.True(Math.Abs(bottomLeft.R - 128) + Math.Abs(bottomLeft.B - 128) > 40, $"the grey backdrop next to it was kept: {bottomLeft}");
+        }
+
+        [Fact]
+        public void Render_LitGradientBackdrop_IsReplacedEverywhere()
+        {
+            byte[] input = PhotoLike(640, 480, SKEncodedImageFormat.Jpeg);
+
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "forest clearing", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            foreach (SKRectI corner in Corners(output, 24))
+            {
+                var colour = MeanColour(output, corner);
+                Assert.True(colour.G > colour.R && colour.G > colour.B, $"corner {corner} kept the old backdrop instead of the forest: {colour}");
+            }
+        }
+
+        [Theory]
+        [InlineData(3, 320, 200, 159, 149)] // rotated 180: the disc moves to the bottom
+        [InlineData(6, 200, 320, 149, 160)] // rotate 90 clockwise: the top goes to the right
+        [InlineData(8, 200, 320, 50, 159)]  // rotate 90 counter-clockwise: the top goes to the left
+        public void ExifOrientations_PutTheSubjectWhereAViewerShowsIt(ushort orientation, int width, int height, int discX, int discY)
+        {
+            byte[] input = WithExifOrientation(RedDiscOnGrey(320, 200, SKEncodedImageFormat.Jpeg, 160, 50, 35), orientation);
+
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "studio", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            Assert.Equal((width, height), (output.Width, output.Height));
+            var disc = MeanColour(output, new SKRectI(discX - 10, discY - 10, discX + 10, discY + 10));
+            Assert.True(disc.R > disc.G + 80 && disc.R > disc.B + 80, $"orientation {orientation}: no disc at ({discX}, {discY}): {disc}");
+        }
+
+        [Fact]
+        public void Render_ColourWords_TintTheBackground()
+        {
+            byte[] input = RedDiscOnGrey(300, 200, SKEncodedImageFormat.Png, 150, 100, 40);
+
+            using SKBitmap blue = DecodeOutput(BackgroundChanger.Render(input, "blue studio", 4, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+            using SKBitmap pink = DecodeOutput(BackgroundChanger.Render(input, "pink studio", 4, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            var blueBorder = MeanBorderColour(blue);
+            var pinkBorder = MeanBorderColour(pink);
+            Assert.True(blueBorder.B > blueBorder.R + 15, $"a blue studio is not blue: {blueBorder}");
+            Assert.True(pinkBorder.R > pinkBorder.G + 15, $"a pink studio is not pink: {pinkBorder}");
+        }
+
+        [Fact]
         public void Render_TransparentPng_ReplacesTheTransparentArea()
         {
             using var bitmap = new SKBitmap(new SKImageInfo(200, 200, SKColorType.Rgba8888, SKAlphaType.Unpremul));

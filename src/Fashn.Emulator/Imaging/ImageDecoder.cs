@@ -40,8 +40,7 @@ namespace Fashn.Emulator.Imaging
 
             SKSizeI target = FitWithin(stored, MaxOutputPixels);
             SKSizeI decodeSize = ChooseDecodeSize(codec, target);
-            using SKBitmap decoded = DecodePixels(codec, decodeSize);
-            using SKBitmap scaled = ScaleTo(decoded, target);
+            using SKBitmap scaled = ScaleTo(DecodePixels(codec, decodeSize), target);
             return Orientation.ToUpright(scaled, codec.EncodedOrigin);
         }
 
@@ -121,9 +120,10 @@ namespace Fashn.Emulator.Imaging
             };
         }
 
+        /// <summary>Takes ownership of <paramref name="source"/>: returns it or a scaled replacement.</summary>
         private static SKBitmap ScaleTo(SKBitmap source, SKSizeI target)
         {
-            SKBitmap current = source.Copy();
+            SKBitmap current = source;
             // Exact 2:1 bilinear steps average 2x2 blocks, avoiding the aliasing of one large cubic step.
             while (current.Width >= target.Width * 2 && current.Height >= target.Height * 2)
             {

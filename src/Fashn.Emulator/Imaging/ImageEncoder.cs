@@ -8,8 +8,13 @@ namespace Fashn.Emulator.Imaging
         /// <summary>JPEG quality of the output; high, as the model's outputs are.</summary>
         internal const int JpegQuality = 92;
 
-        /// <summary>zlib level 6 (zlib's default): level 9 costs twice the time for about 2 % smaller files.</summary>
-        internal const int PngZlibLevel = 6;
+        /// <summary>
+        /// zlib level 3 with the "Up" filter only: measured on a 1 MP render, 22 ms and 343 KB, against 80 ms and
+        /// 303 KB for zlib's default level 6 with every filter tried per row.
+        /// </summary>
+        internal const int PngZlibLevel = 3;
+
+        internal const SKPngEncoderFilterFlags PngFilters = SKPngEncoderFilterFlags.Up;
 
         internal static byte[] Encode(RgbaPixels image, OutputImageFormat format)
         {
@@ -20,7 +25,7 @@ namespace Fashn.Emulator.Imaging
             using SKPixmap pixmap = bitmap.PeekPixels();
             using SKData? data = format switch
             {
-                OutputImageFormat.Png => pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, PngZlibLevel)),
+                OutputImageFormat.Png => pixmap.Encode(new SKPngEncoderOptions(PngFilters, PngZlibLevel)),
                 OutputImageFormat.Jpeg => pixmap.Encode(new SKJpegEncoderOptions(JpegQuality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)),
                 _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown output format."),
             };

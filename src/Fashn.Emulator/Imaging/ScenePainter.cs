@@ -178,13 +178,16 @@ namespace Fashn.Emulator.Imaging
             {
                 float x = random.NextFloat(0, w);
                 float width = w * random.NextFloat(0.03f, 0.08f);
-                using var path = new SKPath();
+                using var path = new SKPathBuilder();
                 path.MoveTo(x, 0);
                 path.LineTo(x + width, 0);
                 path.LineTo(x + width * 1.8f + slant, h);
                 path.LineTo(x + slant, h);
                 path.Close();
-                canvas.DrawPath(path, shaft);
+                using (SKPath shape = path.Detach())
+                {
+                    canvas.DrawPath(shape, shaft);
+                }
             }
         }
 
@@ -245,7 +248,7 @@ namespace Fashn.Emulator.Imaging
 
             FillVertical(canvas, 0, shoreline, w, h, scene.GroundFar, scene.GroundNear);
             using var foam = new SKPaint { Color = SKColors.White.WithAlpha(150), IsAntialias = true, MaskFilter = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, h * 0.006f) };
-            using var wave = new SKPath();
+            using var wave = new SKPathBuilder();
             wave.MoveTo(0, shoreline);
             float step = w / 6;
             for (int i = 0; i < 6; i++)
@@ -255,7 +258,8 @@ namespace Fashn.Emulator.Imaging
 
             foam.Style = SKPaintStyle.Stroke;
             foam.StrokeWidth = h * 0.01f;
-            canvas.DrawPath(wave, foam);
+            using SKPath waveLine = wave.Detach();
+            canvas.DrawPath(waveLine, foam);
         }
 
         private static void DrawCity(SKCanvas canvas, float w, float h, float horizon, Scene scene, ref SeededRandom random)
@@ -285,7 +289,7 @@ namespace Fashn.Emulator.Imaging
 
         private static void DrawRidge(SKCanvas canvas, float w, float baseY, float maxHeight, SKColor colour, bool snowCaps, ref SeededRandom random)
         {
-            using var path = new SKPath();
+            using var path = new SKPathBuilder();
             path.MoveTo(0, baseY + 1);
             int peaks = random.NextInt(3, 6);
             float step = w / (peaks * 2);
@@ -303,7 +307,8 @@ namespace Fashn.Emulator.Imaging
             paint.Shader = snowCaps
                 ? SKShader.CreateLinearGradient(new SKPoint(0, top), new SKPoint(0, baseY), new[] { new SKColor(248, 250, 255), new SKColor(248, 250, 255), colour }, new[] { 0f, 0.25f, 0.6f }, SKShaderTileMode.Clamp)
                 : SKShader.CreateLinearGradient(new SKPoint(0, top), new SKPoint(0, baseY), new[] { Colour.Scale(colour, 1.1f), colour }, SKShaderTileMode.Clamp);
-            canvas.DrawPath(path, paint);
+            using SKPath ridge = path.Detach();
+            canvas.DrawPath(ridge, paint);
         }
 
         private static void DrawDunes(SKCanvas canvas, float w, float h, float horizon, Scene scene, ref SeededRandom random)
@@ -313,7 +318,7 @@ namespace Fashn.Emulator.Imaging
             for (int i = 0; i < 3; i++)
             {
                 float baseY = horizon + (h - horizon) * (0.15f + 0.3f * i);
-                using var path = new SKPath();
+                using var path = new SKPathBuilder();
                 path.MoveTo(0, baseY);
                 path.QuadTo(w * random.NextFloat(0.2f, 0.8f), baseY - h * random.NextFloat(0.08f, 0.2f), w, baseY + h * random.NextFloat(-0.05f, 0.05f));
                 path.LineTo(w, h);
@@ -321,7 +326,8 @@ namespace Fashn.Emulator.Imaging
                 path.Close();
                 paint.Shader = SKShader.CreateLinearGradient(new SKPoint(0, baseY - h * 0.2f), new SKPoint(0, h),
                     new[] { Colour.Lerp(scene.Feature, scene.Light, 0.2f), Colour.Scale(scene.GroundNear, 0.9f + 0.05f * i) }, SKShaderTileMode.Clamp);
-                canvas.DrawPath(path, paint);
+                using SKPath ridge = path.Detach();
+            canvas.DrawPath(ridge, paint);
             }
         }
 
