@@ -1,0 +1,94 @@
+namespace Fashn.Emulator
+{
+    /// <summary>
+    /// Everything the emulator can be told, one property per command-line option (see <see cref="EmulatorCommandLine"/>).
+    /// Durations are given in the real service's units and multiplied by <see cref="TimeScale"/>.
+    /// </summary>
+    public sealed class EmulatorOptions
+    {
+        /// <summary>The emulator's own well-known development key; not a secret (like Azurite's account key).</summary>
+        public const string DefaultApiKey = "fa-emulator-devkey";
+
+        /// <summary>Where to listen; several URLs separated by ';'. Port 0 picks a free port.</summary>
+        public string Urls { get; set; } = "http://127.0.0.1:0";
+
+        /// <summary>The one API key accepted in <c>Authorization: Bearer</c>.</summary>
+        public string ApiKey { get; set; } = DefaultApiKey;
+
+        /// <summary>How long a prediction stays in <c>processing</c> (scaled); the real model takes about 12 s.</summary>
+        public double ProcessingSeconds { get; set; } = 12;
+
+        /// <summary>Multiplies every duration: phases, processing, rate windows, output lifetimes, webhook retry delays.</summary>
+        public double TimeScale { get; set; } = 1;
+
+        /// <summary>Starting balance (total). Subscription credits are part of it and spent first.</summary>
+        public long Credits { get; set; } = 1000;
+
+        /// <summary>How much of <see cref="Credits"/> is subscription credit (the rest is on-demand).</summary>
+        public long SubscriptionCredits { get; set; } = 100;
+
+        /// <summary>Predictions running at once (starting, in_queue or processing) before 429 ConcurrencyLimitExceeded.</summary>
+        public int ConcurrencyLimit { get; set; } = 6;
+
+        public int RunLimit { get; set; } = 50;
+        public double RunWindowSeconds { get; set; } = 60;
+        public int StatusLimit { get; set; } = 50;
+        public double StatusWindowSeconds { get; set; } = 10;
+        public int CreditsLimit { get; set; } = 30;
+        public double CreditsWindowSeconds { get; set; } = 10;
+
+        /// <summary>Whether 429 RateLimitExceeded answers carry <c>Retry-After</c> (unconfirmed for the real service).</summary>
+        public bool SendRetryAfter { get; set; } = true;
+
+        /// <summary>Fetch URL inputs from any host, not only loopback.</summary>
+        public bool AllowRemoteUrls { get; set; }
+
+        /// <summary>Deliver webhooks to any host, not only loopback.</summary>
+        public bool AllowRemoteWebhooks { get; set; }
+
+        /// <summary>Allow <see cref="Urls"/> to bind something other than loopback.</summary>
+        public bool AllowNonLoopbackBinding { get; set; }
+
+        /// <summary>Prompts containing any of these words (case-insensitive, whole words) fail with ContentModerationError.</summary>
+        public string[] BlockedWords { get; set; } = { "nsfw", "gore", "nude", "blood" };
+
+        /// <summary>How long CDN outputs are served and predictions stay tracked (scaled); 72 h on the real service.</summary>
+        public double OutputLifetimeHours { get; set; } = 72;
+
+        /// <summary>How long base64 outputs are returned before "&lt;base64&gt;_expired" (scaled); 60 min on the real service.</summary>
+        public double Base64LifetimeMinutes { get; set; } = 60;
+
+        /// <summary>Delay between webhook attempts (scaled); the real service spreads 5 retries over about 5 minutes.</summary>
+        public double WebhookRetrySeconds { get; set; } = 60;
+
+        /// <summary>Shares (0..1) of /v1 requests that get an injected fault, drawn from <c>Random(FaultSeed)</c>.</summary>
+        public double Fault429Rate { get; set; }
+        public double Fault500Rate { get; set; }
+        public double FaultDropRate { get; set; }
+
+        /// <summary>Share of POST /v1/run requests that create the prediction and then drop the connection unanswered.</summary>
+        public double FaultDropAfterCreateRate { get; set; }
+        public double FaultSlowRate { get; set; }
+
+        /// <summary>Delay of an injected slow answer, in wall-clock seconds (not scaled: it exercises HTTP timeouts).</summary>
+        public double FaultSlowSeconds { get; set; } = 5;
+
+        /// <summary>Share of created predictions that fail with a name drawn from <see cref="FaultFailNames"/>.</summary>
+        public double FaultFailRate { get; set; }
+        public string[] FaultFailNames { get; set; } = { "PipelineError", "ThirdPartyError", "UnavailableError" };
+
+        /// <summary>Seed for fault draws so runs repeat; null draws a seed from the clock.</summary>
+        public int? FaultSeed { get; set; }
+
+        /// <summary>Simulated uplink: request bodies are read at most this fast. 0 = unlimited.</summary>
+        public long UploadBytesPerSecond { get; set; }
+
+        /// <summary>Folder for outputs; null = a fresh temporary folder deleted when the server stops.</summary>
+        public string? DataDirectory { get; set; }
+
+        /// <summary>Renders running at once on the background workers.</summary>
+        public int RenderWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+        internal TimeSpan Scaled(double seconds) => TimeSpan.FromSeconds(Math.Max(0, seconds * TimeScale));
+    }
+}

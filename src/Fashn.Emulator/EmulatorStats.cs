@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+
+namespace Fashn.Emulator
+{
+    /// <summary>Counters behind <c>GET /_emulator/stats</c>. Thread-safe.</summary>
+    internal sealed class EmulatorStats
+    {
+        /// <summary>Status recorded for a connection the emulator dropped on purpose (no HTTP answer was sent).</summary>
+        public const int DroppedStatus = 0;
+
+        private readonly ConcurrentDictionary<(string Method, string Path, int Status), long> _requests = new();
+        private readonly ConcurrentDictionary<string, InputRecord> _inputs = new();
+        private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, long> _faults = new(StringComparer.Ordinal);
+        private readonly object _runningLock = new();
+        private long _created;
+        private long _completed;
+        private long _failed;
+        private int _running;
+        private int _peakRunning;
+
+        public EmulatorStats()
+        {
+            foreach (string code in new[] { ApiErrors.RateLimitExceeded, ApiErrors.ConcurrencyLimitExceeded, ApiErrors.OutOfCredits })
+            {
+                _rejected[code] = 0;
+            }
+        }
+
+        public void CountRequest(string method, string path, int status) =>
+            _requests.AddOrUpdate((method, path, status), 1, (_, n) => n + 1);
+
+        public void CountRejected(string code) => _rejected.AddOrUpdate(code, 1, (_, n) => n + 1);
+
+        public void CountFault(string fault) => _faults.AddOrUpdate(fault, 1, (_, n) => n + 1);
+
+        public void PredictionCreated(string inputKey, long bytes, InputImageFacts? facts)
+        {
+            Interlocked.Increment(ref _created);
+            InputRecord record = _inputs.GetOrAdd(inputKey, _ => new InputRecord());
+            lock (record)
+            {
+                record.Predictions++;
+                record.Bytes = bytes;
+                if (facts is not null)
+                {
+                    record.Facts = facts;
+                }
+            }
+        }
+
+        /// <summary>Fills in what was learnt about a URL input once it was fetched.</summary>
+        public void InputFetched(string inputKey, long bytes, InputImageFacts? facts)
+        {
+            if (_inputs.TryGetValue(inputKey, out InputRecord? record))
+            {
+                lock (record)
+                {
+                    record.Bytes = bytes;
+                    record.Facts = facts ?? record.Facts;
+                }
+            }
+        }
+
+        public void PredictionCompleted() => Interlocked.Increment(ref _completed);
+
+        public void PredictionFailed() => Interlocked.Increment(ref _failed);
+
+        public void RunningChanged(int delta)
+        {
+            lock (_runningLock)
+            {
+                _running += delta;
+                _peakRunning = Math.Max(_peakRunning, _running);
+            }
+        }
+
+        public object Snapshot(int tracked, long credits)
+        {
+            int running;
+            int peak;
+            lock (_runningLock)
+            {
+                running = _running;
+                peak = _peakRunning;
+            }
+
+            return new
+            {
+                requests = _requests
+                    .OrderBy(entry => entry.Key.Path, StringComparer.Ordinal)
+                    .ThenBy(entry => entry.Key.Method, StringComparer.Ordinal)
+                    .ThenBy(entry => entry.Key.Status)
+                    .Select(entry => new { method = entry.Key.Method, path = entry.Key.Path, status = entry.Key.Status, count = entry.Value })
+                    .ToArray(),
+                predictions = new
+                {
+                    created = Interlocked.Read(ref _created),
+                    completed = Interlocked.Read(ref _completed),
+                    failed = Interlocked.Read(ref _failed),
+                    tracked,
+                    processingNow = running,
+                    peakProcessing = peak,
+                },
+                inputs = _inputs
+                    .OrderBy(entry => entry.Key, StringComparer.Ordinal)
+                    .Select(entry =>
+                    {
+                        lock (entry.Value)
+                        {
+                            return new
+                            {
+                                sha256 = entry.Key,
+                                predictions = entry.Value.Predictions,
+                                bytes = entry.Value.Bytes,
+                                width = entry.Value.Facts?.Width,
+                                height = entry.Value.Facts?.Height,
+                                format = entry.Value.Facts?.Format,
+                            };
+                        }
+                    })
+                    .ToArray(),
+                rejected = new SortedDictionary<string, long>(_rejected, StringComparer.Ordinal),
+                faults = new SortedDictionary<string, long>(_faults, StringComparer.Ordinal),
+                credits,
+            };
+        }
+
+        private sealed class InputRecord
+        {
+            public long Predictions;
+            public long Bytes;
+            public InputImageFacts? Facts;
+        }
+    }
+
+    internal sealed record InputImageFacts(string Format, int Width, int Height);
+}

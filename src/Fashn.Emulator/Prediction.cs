@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+using Fashn.Emulator.Imaging;
+
+namespace Fashn.Emulator
+{
+    /// <summary>One prediction's state. Fields set by the lifecycle task are read by request threads, hence volatile.</summary>
+    internal sealed class Prediction
+    {
+        public Prediction(string id, RunRequest request)
+        {
+            Id = id;
+            Request = request;
+        }
+
+        public string Id { get; }
+        public RunRequest Request { get; }
+
+        /// <summary>Decoded input (data URIs), held only until the render has used it.</summary>
+        public byte[]? InputBytes { get; set; }
+
+        /// <summary>Set when the input could not even be read at submission (no prefix, bad base64).</summary>
+        public string? InputProblem { get; set; }
+
+        /// <summary>The key of this input in the stats (sha256 hex).</summary>
+        public string InputKey { get; set; } = "";
+
+        /// <summary>An injected <c>fail:</c> fault: the prediction fails with this error name.</summary>
+        public string? InjectedFailure { get; set; }
+
+        public volatile string Status = PredictionStatuses.Starting;
+        public volatile PredictionError? Error;
+
+        /// <summary>Where the output lives on disk once completed.</summary>
+        public volatile string? OutputPath;
+
+        /// <summary>Ticks (UTC) when the prediction finished; 0 while it runs.</summary>
+        public long FinishedTicks;
+
+        public bool IsFinished => Status is PredictionStatuses.Completed or PredictionStatuses.Failed;
+
+        public string OutputFileName => Request.OutputFormat == OutputImageFormat.Jpeg ? "output_0.jpg" : "output_0.png";
+
+        public string OutputContentType => Request.OutputFormat == OutputImageFormat.Jpeg ? "image/jpeg" : "image/png";
+    }
+
+    internal static class PredictionStatuses
+    {
+        public const string Starting = "starting";
+        public const string InQueue = "in_queue";
+        public const string Processing = "processing";
+        public const string Completed = "completed";
+        public const string Failed = "failed";
+    }
+
+    /// <summary>A validated <c>POST /v1/run</c> body.</summary>
+    internal sealed record RunRequest(string Image, string Prompt, long Seed, OutputImageFormat OutputFormat, bool ReturnBase64, Uri? WebhookUrl);
+
+    /// <summary>The runtime error of a failed prediction: <c>{"name": ..., "message": ...}</c>.</summary>
+    internal sealed record PredictionError(
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("message")] string Message);
+
+    /// <summary>The JSON of <c>GET /v1/status/{id}</c> and of webhooks.</summary>
+    internal sealed class StatusBody
+    {
+        [JsonPropertyName("id")] public required string Id { get; init; }
+        [JsonPropertyName("status")] public required string Status { get; init; }
+
+        [JsonPropertyName("output")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string[]? Output { get; init; }
+
+        [JsonPropertyName("error")] public PredictionError? Error { get; init; }
+    }
+
+    /// <summary>The JSON of a successful <c>POST /v1/run</c>.</summary>
+    internal sealed record RunAnswer(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("error")] string? Error);
+}

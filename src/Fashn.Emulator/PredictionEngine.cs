@@ -1,0 +1,369 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Fashn.Emulator.Imaging;
+
+namespace Fashn.Emulator
+{
+    /// <summary>
+    /// Holds the predictions and moves each one through starting, in_queue and processing to completed or failed on a
+    /// background task. Renders run on a bounded set of workers so request threads never render. Finished predictions
+    /// and their files are evicted after their lifetime so memory and disk stay bounded.
+    /// </summary>
+    internal sealed class PredictionEngine : IAsyncDisposable
+    {
+        // The real service spends a moment in each waiting phase before processing starts.
+        private const double StartingSeconds = 0.5;
+        private const double InQueueSeconds = 0.5;
+
+        private readonly EmulatorOptions _options;
+        private readonly EmulatorStats _stats;
+        private readonly Credits _credits;
+        private readonly WebhookSender _webhooks;
+        private readonly HttpClient _http;
+        private readonly string _dataDirectory;
+        private readonly ConcurrentDictionary<string, Prediction> _predictions = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<Task, byte> _lifecycles = new();
+        private readonly SemaphoreSlim _renderWorkers;
+        private readonly CancellationTokenSource _stopping = new();
+        private readonly Task _sweeper;
+        private readonly object _admissionLock = new();
+        private int _running;
+
+        public PredictionEngine(EmulatorOptions options, EmulatorStats stats, Credits credits, WebhookSender webhooks, HttpClient http, string dataDirectory)
+        {
+            _options = options;
+            _stats = stats;
+            _credits = credits;
+            _webhooks = webhooks;
+            _http = http;
+            _dataDirectory = dataDirectory;
+            _renderWorkers = new SemaphoreSlim(Math.Max(1, options.RenderWorkers));
+            _sweeper = Task.Run(SweepLoopAsync);
+        }
+
+        public int Tracked => _predictions.Count;
+
+        /// <summary>The base of CDN URLs in webhook bodies (status answers use the host the caller used).</summary>
+        public Uri PublicBaseUri { get; set; } = new("http://127.0.0.1/");
+
+        /// <summary>The status JSON of a prediction as the caller sees it now.</summary>
+        public StatusBody Describe(Prediction prediction, Uri baseUri, DateTime now)
+        {
+            string status = prediction.Status;
+            if (status == PredictionStatuses.Failed)
+            {
+                return new StatusBody { Id = prediction.Id, Status = status, Error = prediction.Error };
+            }
+
+            if (status != PredictionStatuses.Completed)
+            {
+                return new StatusBody { Id = prediction.Id, Status = status };
+            }
+
+            string output;
+            if (prediction.Request.ReturnBase64)
+            {
+                string? path = prediction.OutputPath;
+                output = path is null || IsBase64Expired(prediction, now)
+                    ? ExpiredBase64
+                    : $"data:{prediction.OutputContentType};base64,{Convert.ToBase64String(File.ReadAllBytes(path))}";
+            }
+            else
+            {
+                output = new Uri(baseUri, $"cdn/{Uri.EscapeDataString(prediction.Id)}/{prediction.OutputFileName}").AbsoluteUri;
+            }
+
+            return new StatusBody { Id = prediction.Id, Status = status, Output = new[] { output } };
+        }
+
+        /// <summary>What the real service returns in place of a base64 output after 60 minutes.</summary>
+        public const string ExpiredBase64 = "<base64>_expired";
+
+        public bool TryGet(string id, out Prediction prediction) => _predictions.TryGetValue(id, out prediction!);
+
+        /// <summary>Admits a new prediction or names the 429 code that refuses it. Credits are reserved until it finishes.</summary>
+        public string? TryAdmit()
+        {
+            lock (_admissionLock)
+            {
+                if (!_credits.TryReserve())
+                {
+                    return ApiErrors.OutOfCredits;
+                }
+
+                if (_running >= _options.ConcurrencyLimit)
+                {
+                    _credits.Release(spent: false);
+                    return ApiErrors.ConcurrencyLimitExceeded;
+                }
+
+                _running++;
+                _stats.RunningChanged(+1);
+                return null;
+            }
+        }
+
+        /// <summary>Tracks an admitted prediction and starts its lifecycle.</summary>
+        public void Start(Prediction prediction)
+        {
+            _predictions[prediction.Id] = prediction;
+            Task lifecycle = Task.Run(() => RunLifecycleAsync(prediction));
+            _lifecycles[lifecycle] = 0;
+            lifecycle.ContinueWith(done => _lifecycles.TryRemove(done, out _), TaskScheduler.Default);
+        }
+
+        public bool IsCdnExpired(Prediction prediction, DateTime now) =>
+            prediction.FinishedTicks != 0 && now - new DateTime(Interlocked.Read(ref prediction.FinishedTicks), DateTimeKind.Utc) >= OutputLifetime;
+
+        public bool IsBase64Expired(Prediction prediction, DateTime now) =>
+            prediction.FinishedTicks != 0 && now - new DateTime(Interlocked.Read(ref prediction.FinishedTicks), DateTimeKind.Utc) >= _options.Scaled(_options.Base64LifetimeMinutes * 60);
+
+        private TimeSpan OutputLifetime => _options.Scaled(_options.OutputLifetimeHours * 3600);
+
+        private async Task RunLifecycleAsync(Prediction prediction)
+        {
+            CancellationToken stopping = _stopping.Token;
+            try
+            {
+                await Task.Delay(_options.Scaled(StartingSeconds), stopping);
+                prediction.Status = PredictionStatuses.InQueue;
+                await Task.Delay(_options.Scaled(InQueueSeconds), stopping);
+                prediction.Status = PredictionStatuses.Processing;
+
+                // Processing lasts max(render time, scaled processing time).
+                Task minimumTime = Task.Delay(_options.Scaled(_options.ProcessingSeconds), stopping);
+                PredictionError? error = await ProduceOutputAsync(prediction, stopping);
+                await minimumTime;
+                Finish(prediction, error);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // The server is stopping; the prediction goes with it.
+            }
+        }
+
+        /// <summary>Loads, checks and renders; returns the runtime error, or null once the output is on disk.</summary>
+        private async Task<PredictionError?> ProduceOutputAsync(Prediction prediction, CancellationToken stopping)
+        {
+            if (prediction.InjectedFailure is string injected)
+            {
+                return new PredictionError(injected, $"Injected failure ({FaultInjector.HeaderName}: fail:{injected}).");
+            }
+
+            string? blocked = FindBlockedWord(prediction.Request.Prompt);
+            if (blocked is not null)
+            {
+                return new PredictionError("ContentModerationError", $"The prompt was rejected by content moderation (blocked word: \"{blocked}\").");
+            }
+
+            byte[] input;
+            try
+            {
+                input = await ImageInputs.LoadAsync(prediction, _http, _options, _stats, stopping);
+            }
+            catch (ImageLoadException exception)
+            {
+                return new PredictionError("ImageLoadError", ImageInputs.LoadErrorPrefix + exception.Message);
+            }
+
+            await _renderWorkers.WaitAsync(stopping);
+            try
+            {
+                byte[] output = await Task.Run(() => BackgroundChanger.Render(input, prediction.Request.Prompt, prediction.Request.Seed, prediction.Request.OutputFormat), stopping);
+                string folder = Path.Combine(_dataDirectory, prediction.Id);
+                Directory.CreateDirectory(folder);
+                string path = Path.Combine(folder, prediction.OutputFileName);
+                await File.WriteAllBytesAsync(path, output, stopping);
+                prediction.OutputPath = path;
+                return null;
+            }
+            catch (InvalidImageException exception)
+            {
+                return new PredictionError("ImageLoadError", ImageInputs.LoadErrorPrefix + exception.Message);
+            }
+            finally
+            {
+                _renderWorkers.Release();
+                prediction.InputBytes = null;
+            }
+        }
+
+        private void Finish(Prediction prediction, PredictionError? error)
+        {
+            prediction.Error = error;
+            Interlocked.Exchange(ref prediction.FinishedTicks, DateTime.UtcNow.Ticks);
+            prediction.Status = error is null ? PredictionStatuses.Completed : PredictionStatuses.Failed;
+            lock (_admissionLock)
+            {
+                _credits.Release(spent: error is null);
+                _running--;
+                _stats.RunningChanged(-1);
+            }
+
+            if (error is null)
+            {
+                _stats.PredictionCompleted();
+            }
+            else
+            {
+                _stats.PredictionFailed();
+            }
+
+            if (prediction.Request.WebhookUrl is Uri webhook)
+            {
+                _webhooks.Send(webhook, Describe(prediction, PublicBaseUri, DateTime.UtcNow));
+            }
+        }
+
+        private string? FindBlockedWord(string prompt)
+        {
+            foreach (string word in _options.BlockedWords)
+            {
+                if (word.Length > 0 && Regex.IsMatch(prompt, @"\b" + Regex.Escape(word) + @"\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))
+                {
+                    return word;
+                }
+            }
+
+            return null;
+        }
+
+        private async Task SweepLoopAsync()
+        {
+            // Sweep often enough for tiny scaled lifetimes, never more than a few times a second.
+            double shortest = Math.Min(OutputLifetime.TotalSeconds, _options.Scaled(_options.Base64LifetimeMinutes * 60).TotalSeconds);
+            var interval = TimeSpan.FromSeconds(Math.Clamp(shortest / 4, 0.05, 5));
+            using var timer = new PeriodicTimer(interval);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stopping.Token))
+                {
+                    Sweep(DateTime.UtcNow);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        private void Sweep(DateTime now)
+        {
+            foreach (Prediction prediction in _predictions.Values)
+            {
+                if (!prediction.IsFinished)
+                {
+                    continue;
+                }
+
+                if (IsCdnExpired(prediction, now))
+                {
+                    _predictions.TryRemove(prediction.Id, out _);
+                    DeleteOutput(prediction);
+                }
+                else if (prediction.Request.ReturnBase64 && prediction.OutputPath is not null && IsBase64Expired(prediction, now))
+                {
+                    // Base64 outputs are not kept once they read "<base64>_expired".
+                    DeleteOutput(prediction);
+                }
+            }
+        }
+
+        private void DeleteOutput(Prediction prediction)
+        {
+            prediction.OutputPath = null;
+            try
+            {
+                string folder = Path.Combine(_dataDirectory, prediction.Id);
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Left for the server's stop, which removes a temporary data folder whole.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stopping.Cancel();
+            try
+            {
+                await Task.WhenAll(_lifecycles.Keys.Append(_sweeper)).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                // A render still running finishes on its own; nothing waits for its result.
+            }
+
+            _stopping.Dispose();
+        }
+    }
+
+    /// <summary>The account balance: subscription credits first, then on-demand; reservations for running predictions.</summary>
+    internal sealed class Credits
+    {
+        private readonly object _lock = new();
+        private long _subscription;
+        private long _onDemand;
+        private long _reserved;
+
+        public Credits(long total, long subscription)
+        {
+            _subscription = Math.Clamp(subscription, 0, Math.Max(0, total));
+            _onDemand = Math.Max(0, total) - _subscription;
+        }
+
+        public (long Total, long Subscription, long OnDemand) Balance
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return (_subscription + _onDemand, _subscription, _onDemand);
+                }
+            }
+        }
+
+        /// <summary>Reserves one credit for a prediction that may complete; false when none is left.</summary>
+        public bool TryReserve()
+        {
+            lock (_lock)
+            {
+                if (_subscription + _onDemand - _reserved <= 0)
+                {
+                    return false;
+                }
+
+                _reserved++;
+                return true;
+            }
+        }
+
+        /// <summary>Ends a reservation, spending the credit only when the prediction completed.</summary>
+        public void Release(bool spent)
+        {
+            lock (_lock)
+            {
+                _reserved--;
+                if (!spent)
+                {
+                    return;
+                }
+
+                if (_subscription > 0)
+                {
+                    _subscription--;
+                }
+                else
+                {
+                    _onDemand--;
+                }
+            }
+        }
+    }
+}
