@@ -25,8 +25,13 @@ namespace Fashn.Client.Imaging
             internal SKCodecResult Result { get; }
         }
 
-        internal static SKImageInfo PixelInfo(int width, int height) =>
-            new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
+        /// <summary>sRGB RGBA pixels: an embedded profile (Display P3 from phones, Adobe RGB) is converted on decode.</summary>
+        internal static SKImageInfo PixelInfo(int width, int height, SKAlphaType alphaType) =>
+            new SKImageInfo(width, height, SKColorType.Rgba8888, alphaType, SKColorSpace.CreateSrgb());
+
+        /// <summary>Opaque when the format cannot hold transparency (JPEG), which spares later alpha handling.</summary>
+        private static SKAlphaType AlphaTypeOf(SKCodec codec) =>
+            codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
 
         internal static SKBitmap Decode(SKCodec codec, SKSizeI target, CancellationToken cancellationToken)
         {
@@ -85,7 +90,7 @@ namespace Fashn.Client.Imaging
 
         private static SKBitmap DecodeWhole(SKCodec codec, SKSizeI size)
         {
-            SKImageInfo info = PixelInfo(size.Width, size.Height);
+            SKImageInfo info = PixelInfo(size.Width, size.Height, AlphaTypeOf(codec));
             var bitmap = new SKBitmap(info);
             SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
             if (result != SKCodecResult.Success)
@@ -100,7 +105,7 @@ namespace Fashn.Client.Imaging
         private static SKBitmap? TryDecodeRowsInBlocks(SKCodec codec, int factor, CancellationToken cancellationToken)
         {
             SKSizeI full = codec.Info.Size;
-            SKImageInfo rowInfo = PixelInfo(full.Width, full.Height);
+            SKImageInfo rowInfo = PixelInfo(full.Width, full.Height, AlphaTypeOf(codec));
             SKCodecResult start = codec.StartScanlineDecode(rowInfo);
             if (start == SKCodecResult.Unimplemented)
             {
@@ -111,7 +116,7 @@ namespace Fashn.Client.Imaging
                 throw new DecodeFailure(start);
             }
 
-            var accumulator = new BlockAverager(full.Width, full.Height, factor);
+            var accumulator = new BlockAverager(full.Width, full.Height, factor, rowInfo.AlphaType);
             var row = new byte[rowInfo.RowBytes];
             GCHandle pin = GCHandle.Alloc(row, GCHandleType.Pinned);
             try
@@ -139,7 +144,7 @@ namespace Fashn.Client.Imaging
 
         private static SKBitmap AverageBlocks(SKBitmap source, int factor)
         {
-            var accumulator = new BlockAverager(source.Width, source.Height, factor);
+            var accumulator = new BlockAverager(source.Width, source.Height, factor, source.AlphaType);
             int rowBytes = source.RowBytes;
             var row = new byte[rowBytes];
             IntPtr pixels = source.GetPixels();
@@ -163,10 +168,12 @@ namespace Fashn.Client.Imaging
             private readonly int _width;
             private readonly uint[] _sums;
             private readonly byte[] _output;
+            private readonly SKAlphaType _alphaType;
             private int _sourceRow;
 
-            internal BlockAverager(int sourceWidth, int sourceHeight, int factor)
+            internal BlockAverager(int sourceWidth, int sourceHeight, int factor, SKAlphaType alphaType)
             {
+                _alphaType = alphaType;
                 _sourceWidth = sourceWidth;
                 _sourceHeight = sourceHeight;
                 _factor = factor;
@@ -217,7 +224,7 @@ namespace Fashn.Client.Imaging
 
             internal SKBitmap ToBitmap()
             {
-                SKImageInfo info = PixelInfo(_width, Height);
+                SKImageInfo info = PixelInfo(_width, Height, _alphaType);
                 var bitmap = new SKBitmap(info);
                 IntPtr pixels = bitmap.GetPixels();
                 for (int y = 0; y < Height; y++)

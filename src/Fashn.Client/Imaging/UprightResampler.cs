@@ -16,7 +16,7 @@ namespace Fashn.Client.Imaging
             float w = swapsAxes ? uprightTarget.Height : uprightTarget.Width;
             float h = swapsAxes ? uprightTarget.Width : uprightTarget.Height;
 
-            var result = new SKBitmap(ReducedDecoder.PixelInfo(uprightTarget.Width, uprightTarget.Height));
+            var result = new SKBitmap(ReducedDecoder.PixelInfo(uprightTarget.Width, uprightTarget.Height, stored.AlphaType));
             using var canvas = new SKCanvas(result);
             canvas.Clear(SKColors.Transparent);
             canvas.SetMatrix(ToUpright(origin, w, h));
