@@ -40,6 +40,11 @@ namespace Fashn.Client
             {
                 return uri.AbsoluteUri;
             }
+            if (text.Length >= 8 && IsBase64(text))
+            {
+                throw new FashnException(FashnErrorCodes.InvalidArgument,
+                    "This looks like base64 image data without the data URI prefix. Put 'data:image/jpeg;base64,' (or image/png, image/webp) in front of it.");
+            }
             throw new FashnException(FashnErrorCodes.InvalidArgument,
                 $"'{Shorten(text)}' is neither an http(s) URL nor a data URI (data:image/png;base64,...). For a local file use -Path or -LiteralPath.");
         }

@@ -63,7 +63,9 @@ namespace Fashn.Client
                 var c = chars[i];
                 if (!(char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) chars[i] = '_';
             }
-            var safe = new string(chars).Trim('.');
+            var safe = new string(chars);
+            while (safe.Contains("..")) safe = safe.Replace("..", "_");
+            safe = safe.Trim('.', '_');
             if (safe.Length == 0) safe = "output";
             return safe.Length > 120 ? safe.Substring(0, 120) : safe;
         }

@@ -1,0 +1,115 @@
+using System.Net;
+using Xunit;
+
+namespace Fashn.Client.Tests;
+
+public sealed class ImageReferenceTests
+{
+    [Theory]
+    [InlineData("iVBORw0KGgoAAAANSUhEUg==", "without the data URI prefix")]
+    [InlineData("data:text/plain;base64,aGVsbG8=", "must start with")]
+    [InlineData("data:image/png;base64,not*base64!", "broken")]
+    [InlineData("data:image/gif;base64,R0lGODlh", "not supported")]
+    [InlineData("ftp://example.com/a.jpg", "neither an http(s) URL nor a data URI")]
+    [InlineData("   ", "empty")]
+    public void BadReferencesGetASpecificError(string reference, string expected)
+    {
+        var error = Assert.Throws<FashnException>(() => ImageInputs.ValidateReference(reference));
+        Assert.Equal(FashnErrorCodes.InvalidArgument, error.ErrorCode);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("https://example.com/photos/a.jpg")]
+    [InlineData("data:image/jpeg;base64,/9j/4AAQ")]
+    public void GoodReferencesPassThrough(string reference) => Assert.Equal(reference, ImageInputs.ValidateReference(reference));
+}
+
+public sealed class PollingTests
+{
+    [Fact]
+    public void BeforeAnythingIsLearnedPollsStartSoonAndSpreadOut()
+    {
+        var estimator = new DurationEstimator();
+        Assert.Equal(TimeSpan.FromMilliseconds(250), estimator.NextPollDelay(TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromSeconds(2), estimator.NextPollDelay(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public void OnceLearnedTheFirstPollComesJustBeforeTheUsualDuration()
+    {
+        var estimator = new DurationEstimator();
+        foreach (var seconds in new[] { 12.0, 12.2, 11.9 }) estimator.RecordFinished(TimeSpan.FromSeconds(seconds));
+
+        Assert.Equal(TimeSpan.FromSeconds(12), estimator.Estimate);
+        var first = estimator.NextPollDelay(TimeSpan.Zero);
+        Assert.InRange(first.TotalSeconds, 11.5, 12.0);
+        // Late predictions are polled at growing intervals, not every 50 ms.
+        Assert.True(estimator.NextPollDelay(TimeSpan.FromSeconds(20)) > estimator.NextPollDelay(TimeSpan.FromSeconds(12.5)));
+    }
+
+    [Fact]
+    public async Task SlotsHoldBackBeyondTheLimitAndDropAfterTheServiceRefuses()
+    {
+        var slots = new PredictionSlots(2);
+        await slots.AcquireAsync(default);
+        await slots.AcquireAsync(default);
+        var third = slots.AcquireAsync(default);
+        Assert.False(third.IsCompleted);
+
+        slots.ServiceRefusedConcurrency(); // ceiling drops to 1 while 2 are in use
+        slots.Release(finished: false);
+        Assert.False(third.IsCompleted);
+        slots.Release(finished: true); // a finish raises the ceiling again
+        await third.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, slots.InUse);
+        Assert.Equal(2, slots.Peak);
+    }
+
+    [Fact]
+    public async Task RetryableFailuresAreSubmittedAgainAndCountedAsAttempts()
+    {
+        var runs = 0;
+        var handler = new FakeHandler((request, _) =>
+        {
+            if (request.Method == HttpMethod.Post)
+            {
+                var id = "p" + Interlocked.Increment(ref runs);
+                return Task.FromResult(FakeHandler.Json(HttpStatusCode.OK, $"{{\"id\":\"{id}\",\"error\":null}}"));
+            }
+            var polled = request.RequestUri!.AbsolutePath.Split('/').Last();
+            return Task.FromResult(polled == "p1"
+                ? FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p1\",\"status\":\"failed\",\"error\":{\"name\":\"UnavailableError\",\"message\":\"busy\"}}")
+                : FakeHandler.Json(HttpStatusCode.OK, $"{{\"id\":\"{polled}\",\"status\":\"completed\",\"output\":[\"https://cdn.fashn.ai/{polled}/output_0.png\"]}}"));
+        });
+        using var client = TestClients.Create(handler);
+        var runner = new PredictionRunner(client, throttleLimit: 1);
+
+        var outcome = await runner.RunAsync(new PredictionJob("a.jpg", _ => Task.FromResult(new RunRequest("https://example.com/a.jpg", "studio"))),
+            wait: true, waitTimeout: TimeSpan.FromSeconds(30), default);
+
+        Assert.Null(outcome.Failure);
+        Assert.Equal("p2", outcome.Id);
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Equal(new[] { "p1" }, outcome.RetriedIds);
+        Assert.Equal("completed", outcome.Status!.Status);
+        Assert.Equal(0, client.Budget.Slots.InUse);
+    }
+
+    [Fact]
+    public async Task ANonRetryableFailureBecomesTheOutcomesFailureWithAdvice()
+    {
+        var handler = new FakeHandler((request, _) => Task.FromResult(request.Method == HttpMethod.Post
+            ? FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p1\"}")
+            : FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p1\",\"status\":\"failed\",\"error\":{\"name\":\"ContentModerationError\",\"message\":\"blocked\"}}")));
+        using var client = TestClients.Create(handler);
+        var runner = new PredictionRunner(client, 1);
+
+        var outcome = await runner.RunAsync(new PredictionJob("a.jpg", _ => Task.FromResult(new RunRequest("https://example.com/a.jpg", "x"))), true, null, default);
+
+        Assert.Equal("ContentModerationError", outcome.Failure!.ErrorCode);
+        Assert.Equal("p1", outcome.Failure.PredictionId);
+        Assert.Contains("not billed", outcome.Failure.Message);
+        Assert.Equal(1, outcome.Attempts);
+    }
+}
