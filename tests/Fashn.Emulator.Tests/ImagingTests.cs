@@ -169,6 +169,32 @@ namespace Fashn.Emulator.Tests
             Assert.True(pinkBorder.R > pinkBorder.G + 15, $"a pink studio is not pink: {pinkBorder}");
         }
 
+        [Theory]
+        [InlineData(1, 1)]
+        [InlineData(2, 3)]
+        [InlineData(1, 400)]
+        [InlineData(400, 1)]
+        [InlineData(5000, 30)]
+        public void Render_TinyAndExtremeShapes_GiveAnImageOfTheExpectedSize(int width, int height)
+        {
+            byte[] input = RedDiscOnGrey(width, height, SKEncodedImageFormat.Png);
+
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "beach sunset", 42, OutputImageFormat.Jpeg), SKEncodedImageFormat.Jpeg);
+
+            Assert.Equal((width, height), (output.Width, output.Height));
+        }
+
+        [Fact]
+        public void Render_VeryWideImage_IsScaledWithinTheLimitKeepingItsAspect()
+        {
+            byte[] input = RedDiscOnGrey(8000, 200, SKEncodedImageFormat.Png);
+
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "city", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            Assert.True((long)output.Width * output.Height <= MaxOutputPixels);
+            Assert.Equal(40.0, (double)output.Width / output.Height, 0);
+        }
+
         [Fact]
         public void Render_TransparentPng_ReplacesTheTransparentArea()
         {
