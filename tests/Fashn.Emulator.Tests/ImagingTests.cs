@@ -127,6 +127,26 @@ namespace Fashn.Emulator.Tests
         }
 
         [Fact]
+        public void Render_BackdropColouredPartInsideTheSubject_IsKept()
+        {
+            // A green subject with a grey patch (the backdrop's colour) in its middle, like a white shirt on a white wall.
+            byte[] input = Draw(400, 300, canvas =>
+            {
+                canvas.Clear(BackdropGrey);
+                using var paint = new SKPaint { Color = new SKColor(30, 150, 60) };
+                canvas.DrawRect(120, 60, 160, 180, paint);
+                paint.Color = BackdropGrey;
+                canvas.DrawRect(170, 120, 60, 60, paint);
+            });
+
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "beach sunset", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            var patch = MeanColour(output, new SKRectI(185, 135, 215, 165));
+            Assert.True(Math.Abs(patch.R - patch.G) < 20 && Math.Abs(patch.G - patch.B) < 20 && patch.G > 70,
+                $"the grey patch inside the subject was replaced: {patch}");
+        }
+
+        [Fact]
         public void Render_LitGradientBackdrop_IsReplacedEverywhere()
         {
             byte[] input = PhotoLike(640, 480, SKEncodedImageFormat.Jpeg);

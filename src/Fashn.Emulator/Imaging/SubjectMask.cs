@@ -26,8 +26,8 @@ namespace Fashn.Emulator.Imaging
     /// <summary>
     /// Separates the subject from the backdrop without a model: the backdrop is modelled from the image's border
     /// (segment medians, interpolated across the frame, so a lit gradient backdrop is followed), each pixel's colour
-    /// distance to that model gives a soft key, only backdrop regions connected to the border are removed (a grey
-    /// shirt on a grey backdrop keeps its middle), and the edge is feathered inwards so no old-backdrop halo remains.
+    /// distance to that model gives a soft key, only backdrop regions connected to the border are removed (a white
+    /// shirt on a white backdrop keeps its middle), and the edge is feathered inwards so no old-backdrop halo remains.
     /// A PNG or WebP that already has transparency is used as it is.
     /// </summary>
     internal static class SubjectMask
@@ -70,10 +70,9 @@ namespace Fashn.Emulator.Imaging
             var alpha = new float[photo.PixelCount];
             for (int i = 0; i < alpha.Length; i++)
             {
-                // Enclosed regions (a gap between arm and body) are removed only when they match the backdrop closely.
-                float low = connected[i] ? keyLow : keyLow * 0.6f;
-                float high = connected[i] ? keyHigh : keyLow * 0.6f + 8f;
-                alpha[i] = SmoothStep(low, high, distance[i]);
+                // Regions enclosed by the subject stay, even when backdrop-coloured: a white label or shirt
+                // cut out of the subject looks far worse than a little old backdrop between arm and body.
+                alpha[i] = connected[i] ? SmoothStep(keyLow, keyHigh, distance[i]) : 1f;
             }
 
             RgbaPixels foreground = RemoveBackdropSpill(photo, alpha, backdrop);
