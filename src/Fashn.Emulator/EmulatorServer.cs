@@ -305,7 +305,7 @@ namespace Fashn.Emulator
             }
 
             byte[] body = await ReadBodyAsync(context.Request, Options.UploadBytesPerSecond, context.RequestAborted);
-            if (!TryParseRunRequest(body, context.Request.Query["webhook_url"].ToString(), out RunRequest? request, out string problem))
+            if (!TryParseRunRequest(body, context.Request.Query["webhook_url"].ToString(), Options.AllowRemoteWebhooks, out RunRequest? request, out string problem))
             {
                 return ApiErrors.Result(400, ApiErrors.BadRequest, problem);
             }
@@ -341,7 +341,7 @@ namespace Fashn.Emulator
             return Results.Json(new RunAnswer(prediction.Id, null));
         }
 
-        private static bool TryParseRunRequest(byte[] body, string webhookText, out RunRequest? request, out string problem)
+        private static bool TryParseRunRequest(byte[] body, string webhookText, bool allowRemoteWebhooks, out RunRequest? request, out string problem)
         {
             request = null;
             JsonDocument document;
@@ -441,6 +441,12 @@ namespace Fashn.Emulator
                     if (!Uri.TryCreate(webhookText, UriKind.Absolute, out webhook) || (webhook.Scheme != Uri.UriSchemeHttp && webhook.Scheme != Uri.UriSchemeHttps))
                     {
                         problem = "webhook_url must be an absolute http or https URL.";
+                        return false;
+                    }
+
+                    if (!allowRemoteWebhooks && !ImageInputs.IsLoopbackHost(webhook.Host))
+                    {
+                        problem = "webhook_url must point to a loopback host (start the emulator with --allow-remote-webhooks to deliver elsewhere).";
                         return false;
                     }
                 }
