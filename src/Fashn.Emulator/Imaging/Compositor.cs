@@ -32,7 +32,7 @@ namespace Fashn.Emulator.Imaging
             float mulG = gain * (1 + CastTransfer * (castG - 1));
             float mulB = gain * (1 + CastTransfer * (castB - 1));
 
-            Shadow shadow = Shadow.FromMatte(alpha, w, h, lightFromLeft);
+            float[] shadow = Shadow.FromMatte(alpha, w, h, lightFromLeft);
             var result = new RgbaPixels(w, h);
             byte[] o = result.Data;
             for (int y = 0; y < h; y++)
@@ -41,7 +41,7 @@ namespace Fashn.Emulator.Imaging
                 {
                     int i = y * w + x;
                     float a = alpha[i];
-                    float lit = 1f - ShadowStrength * shadow.At(x, y);
+                    float lit = 1f - ShadowStrength * shadow[i];
                     float keep = (1 - a) * lit;
                     o[4 * i] = Colour.ToByte(f[4 * i] * mulR * a + b[4 * i] * keep);
                     o[4 * i + 1] = Colour.ToByte(f[4 * i + 1] * mulG * a + b[4 * i + 1] * keep);
@@ -73,24 +73,10 @@ namespace Fashn.Emulator.Imaging
         }
 
         /// <summary>The subject's coverage, coarsened, blurred wide and shifted away from the light.</summary>
-        private sealed class Shadow
+        private static class Shadow
         {
-            private readonly float[] _grid;
-            private readonly int _gridWidth;
-            private readonly int _gridHeight;
-            private readonly float _offsetX;
-            private readonly float _offsetY;
-
-            private Shadow(float[] grid, int gridWidth, int gridHeight, float offsetX, float offsetY)
-            {
-                _grid = grid;
-                _gridWidth = gridWidth;
-                _gridHeight = gridHeight;
-                _offsetX = offsetX;
-                _offsetY = offsetY;
-            }
-
-            internal static Shadow FromMatte(float[] alpha, int w, int h, float lightFromLeft)
+            /// <summary>Shadow density (0 .. 1) for every full-resolution pixel.</summary>
+            internal static float[] FromMatte(float[] alpha, int w, int h, float lightFromLeft)
             {
                 int gw = (w + ShadowGrid - 1) / ShadowGrid, gh = (h + ShadowGrid - 1) / ShadowGrid;
                 var grid = new float[gw * gh];
@@ -111,24 +97,46 @@ namespace Fashn.Emulator.Imaging
                 float[] blurred = BoxBlur.Blur(grid, gw, gh, radius, passes: 3);
                 float offsetX = lightFromLeft * minSide * 0.035f;
                 float offsetY = minSide * 0.025f;
-                return new Shadow(blurred, gw, gh, offsetX, offsetY);
+
+                // Bilinear upsampling of the shifted grid; the grid cell and weight of each column and row are shared.
+                var (columns, columnWeights) = SampleGrid(w, offsetX);
+                var (rows, rowWeights) = SampleGrid(h, offsetY);
+                var density = new float[w * h];
+                for (int y = 0; y < h; y++)
+                {
+                    int y0 = rows[y];
+                    float ty = rowWeights[y];
+                    for (int x = 0; x < w; x++)
+                    {
+                        int x0 = columns[x];
+                        float tx = columnWeights[x];
+                        float top = Lerp(Cell(blurred, gw, gh, x0, y0), Cell(blurred, gw, gh, x0 + 1, y0), tx);
+                        float bottom = Lerp(Cell(blurred, gw, gh, x0, y0 + 1), Cell(blurred, gw, gh, x0 + 1, y0 + 1), tx);
+                        density[y * w + x] = Lerp(top, bottom, ty);
+                    }
+                }
+
+                return density;
             }
 
-            /// <summary>Shadow density at a full-resolution pixel, sampled bilinearly from the grid.</summary>
-            internal float At(int x, int y)
+            private static (int[] Cells, float[] Weights) SampleGrid(int length, float offset)
             {
-                float gx = (x - _offsetX) / ShadowGrid - 0.5f;
-                float gy = (y - _offsetY) / ShadowGrid - 0.5f;
-                if (gx < -1 || gy < -1 || gx > _gridWidth || gy > _gridHeight) return 0f;
-                int x0 = (int)MathF.Floor(gx), y0 = (int)MathF.Floor(gy);
-                float tx = gx - x0, ty = gy - y0;
-                float top = Lerp(Sample(x0, y0), Sample(x0 + 1, y0), tx);
-                float bottom = Lerp(Sample(x0, y0 + 1), Sample(x0 + 1, y0 + 1), tx);
-                return Lerp(top, bottom, ty);
+                var cells = new int[length];
+                var weights = new float[length];
+                for (int i = 0; i < length; i++)
+                {
+                    float position = (i - offset) / ShadowGrid - 0.5f;
+                    float floor = MathF.Floor(position);
+                    cells[i] = (int)floor;
+                    weights[i] = position - floor;
+                }
+
+                return (cells, weights);
             }
 
-            private float Sample(int gx, int gy) =>
-                gx < 0 || gy < 0 || gx >= _gridWidth || gy >= _gridHeight ? 0f : _grid[gy * _gridWidth + gx];
+            /// <summary>Outside the grid there is no subject, so no shadow.</summary>
+            private static float Cell(float[] grid, int gw, int gh, int gx, int gy) =>
+                (uint)gx >= (uint)gw || (uint)gy >= (uint)gh ? 0f : grid[gy * gw + gx];
 
             private static float Lerp(float a, float b, float t) => a + (b - a) * t;
         }

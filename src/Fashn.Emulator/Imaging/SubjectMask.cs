@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace Fashn.Emulator.Imaging
 {
@@ -48,18 +47,7 @@ namespace Fashn.Emulator.Imaging
             int band = Math.Max(2, Math.Min(w, h) / 50);
             var backdrop = new BackdropModel(photo, band);
 
-            // Distance of every pixel to the modelled backdrop.
-            var distance = new float[photo.PixelCount];
-            for (int y = 0; y < h; y++)
-            {
-                for (int x = 0; x < w; x++)
-                {
-                    int i = y * w + x;
-                    backdrop.At(x, y, out float br, out float bg, out float bb);
-                    float dr = p[4 * i] - br, dg = p[4 * i + 1] - bg, db = p[4 * i + 2] - bb;
-                    distance[i] = MathF.Sqrt(dr * dr + dg * dg + db * db);
-                }
-            }
+            float[] distance = backdrop.DistanceMap(photo);
 
             // Thresholds follow the backdrop's own noise, measured in the border band.
             float typical = BandMedian(distance, w, h, band);
@@ -103,15 +91,23 @@ namespace Fashn.Emulator.Imaging
         {
             var histogram = new int[256];
             int count = 0;
+            void Add(int index)
+            {
+                histogram[Math.Min(255, (int)distance[index])]++;
+                count++;
+            }
+
             for (int y = 0; y < h; y++)
             {
                 bool rowInBand = y < band || y >= h - band;
-                for (int x = 0; x < w; x++)
+                if (rowInBand)
                 {
-                    if (!rowInBand && x >= band && x < w - band) continue;
-                    histogram[Math.Min(255, (int)distance[y * w + x])]++;
-                    count++;
+                    for (int x = 0; x < w; x++) Add(y * w + x);
+                    continue;
                 }
+
+                for (int x = 0; x < Math.Min(band, w); x++) Add(y * w + x);
+                for (int x = Math.Max(band, w - band); x < w; x++) Add(y * w + x);
             }
 
             int seen = 0;
@@ -128,13 +124,15 @@ namespace Fashn.Emulator.Imaging
         private static bool[] BackdropConnectedToBorder(float[] distance, int w, int h, float threshold)
         {
             var reached = new bool[w * h];
-            var queue = new Queue<int>();
+            // Every pixel enters the queue at most once, so a plain array of the image's size holds it.
+            var queue = new int[w * h];
+            int head = 0, tail = 0;
             void Visit(int index)
             {
                 if (!reached[index] && distance[index] < threshold)
                 {
                     reached[index] = true;
-                    queue.Enqueue(index);
+                    queue[tail++] = index;
                 }
             }
 
@@ -150,9 +148,9 @@ namespace Fashn.Emulator.Imaging
                 Visit(y * w + w - 1);
             }
 
-            while (queue.Count > 0)
+            while (head < tail)
             {
-                int i = queue.Dequeue();
+                int i = queue[head++];
                 int x = i % w;
                 if (x > 0) Visit(i - 1);
                 if (x < w - 1) Visit(i + 1);
@@ -225,6 +223,35 @@ namespace Fashn.Emulator.Imaging
             }
 
             internal float MeanLuma { get; }
+
+            /// <summary>Each pixel's colour distance to the modelled backdrop at its position.</summary>
+            internal float[] DistanceMap(RgbaPixels photo)
+            {
+                byte[] p = photo.Data;
+                var distance = new float[photo.PixelCount];
+                var u = new float[_width];
+                for (int x = 0; x < _width; x++) u[x] = _width > 1 ? (float)x / (_width - 1) : 0.5f;
+                for (int y = 0; y < _height; y++)
+                {
+                    float v = _height > 1 ? (float)y / (_height - 1) : 0.5f;
+                    int cy = 3 * y;
+                    float leftR = _left[cy], leftG = _left[cy + 1], leftB = _left[cy + 2];
+                    float rightR = _right[cy], rightG = _right[cy + 1], rightB = _right[cy + 2];
+                    int row = y * _width;
+                    for (int x = 0; x < _width; x++)
+                    {
+                        int cx = 3 * x, i = row + x;
+                        float ux = u[x];
+                        float br = 0.5f * ((1 - v) * _top[cx] + v * _bottom[cx] + (1 - ux) * leftR + ux * rightR);
+                        float bg = 0.5f * ((1 - v) * _top[cx + 1] + v * _bottom[cx + 1] + (1 - ux) * leftG + ux * rightG);
+                        float bb = 0.5f * ((1 - v) * _top[cx + 2] + v * _bottom[cx + 2] + (1 - ux) * leftB + ux * rightB);
+                        float dr = p[4 * i] - br, dg = p[4 * i + 1] - bg, db = p[4 * i + 2] - bb;
+                        distance[i] = MathF.Sqrt(dr * dr + dg * dg + db * db);
+                    }
+                }
+
+                return distance;
+            }
 
             internal void At(int x, int y, out float r, out float g, out float b)
             {
