@@ -33,6 +33,7 @@ namespace FashnBackground.Commands
         private string? _apiBaseUri;
         private ImagePreparationOptions? _preparation;
         private ErrorRecord? _batchStoppedBy;
+        private bool _inFlightReported;
         private int _received;
         private int _finished;
         private int _failed;
@@ -135,7 +136,15 @@ namespace FashnBackground.Commands
 
         protected override void ProcessRecord()
         {
-            RunPending();
+            try
+            {
+                RunPending();
+            }
+            catch (PipelineStoppedException)
+            {
+                ReportInFlight();
+                throw;
+            }
             if (_batchStoppedBy != null) return;
             switch (ParameterSetName)
             {
@@ -153,7 +162,16 @@ namespace FashnBackground.Commands
 
         protected override void EndProcessing()
         {
-            var completed = RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(200), WriteBatchProgress);
+            bool completed;
+            try
+            {
+                completed = RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(200), WriteBatchProgress);
+            }
+            catch (PipelineStoppedException)
+            {
+                ReportInFlight();
+                throw;
+            }
             if (_batchStoppedBy != null)
             {
                 // The rest was cancelled by this command, not by Ctrl+C: write what finished, then stop with the reason.
@@ -377,20 +395,21 @@ namespace FashnBackground.Commands
         /// <summary>After Ctrl+C: the predictions still running at FASHN, so they can be collected rather than paid again.</summary>
         private void ReportInFlight()
         {
+            if (_inFlightReported) return;
+            _inFlightReported = true;
             List<KeyValuePair<string, string>> running;
             lock (_inFlightGate) running = _inFlight.ToList();
             if (running.Count == 0) return;
             var lines = string.Join(Environment.NewLine, running.Select(p => $"  {p.Value}  {p.Key}"));
             var message = $"Stopped with {running.Count} prediction(s) still running at FASHN. Collect them with " +
                           $"Get-FashnPrediction -Id <id> -Wait | Save-FashnOutput:{Environment.NewLine}{lines}";
-            try
-            {
-                WriteWarning(message);
-            }
-            catch (PipelineStoppedException)
+            // A stopped pipeline takes no more records, so after Ctrl+C the warning goes straight to the console.
+            if (StopToken.IsCancellationRequested && _batchStoppedBy == null)
             {
                 Host?.UI?.WriteWarningLine(message);
+                return;
             }
+            WriteWarning(message);
         }
 
         private static ErrorRecord NotFound(string path, object? target = null) =>
