@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text;
 using Fashn.Emulator.Imaging;
 using SkiaSharp;
@@ -305,6 +306,31 @@ namespace Fashn.Emulator.Tests
             Assert.Contains(expectedMessagePart, probeError.Message, StringComparison.Ordinal);
             Assert.Contains(expectedMessagePart, renderError.Message, StringComparison.Ordinal);
             Assert.False(string.IsNullOrEmpty(description));
+        }
+
+        [Fact]
+        public void JpegWithDataAfterItsEndMarker_IsAccepted()
+        {
+            // Phones append data after EOI (motion photos carry a whole video there).
+            byte[] jpeg = RedDiscOnGrey(300, 200, SKEncodedImageFormat.Jpeg);
+            byte[] input = jpeg.Concat(new byte[] { 0x00, 0x00, 0x00, 0x18, 0x66, 0x74, 0x79, 0x70, 0xFF, 0xD8, 0xFF }).ToArray();
+
+            Assert.Equal(new InputImageInfo("jpeg", 300, 200), BackgroundChanger.Probe(input));
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "studio", 1, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+            Assert.Equal((300, 200), (output.Width, output.Height));
+        }
+
+        [Fact]
+        public void JpegWithStrayBytesBetweenSegments_IsAccepted()
+        {
+            byte[] jpeg = RedDiscOnGrey(300, 200, SKEncodedImageFormat.Jpeg);
+            // After SOI and the first segment (APP0, whose length follows its marker), two bytes no marker claims.
+            int afterFirstSegment = 4 + ((jpeg[4] << 8) | jpeg[5]);
+            byte[] input = jpeg[..afterFirstSegment].Concat(new byte[] { 0x00, 0x42 }).Concat(jpeg[afterFirstSegment..]).ToArray();
+
+            Assert.Equal(new InputImageInfo("jpeg", 300, 200), BackgroundChanger.Probe(input));
+            using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, "studio", 1, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+            Assert.Equal((300, 200), (output.Width, output.Height));
         }
 
         [Fact]

@@ -10,7 +10,9 @@ namespace Fashn.Emulator.Imaging
     public static class BackgroundChanger
     {
         /// <summary>
-        /// Reads the header only. Width and height are as displayed (after EXIF orientation).
+        /// Reads the header only, plus a scan of the file's structure (JPEG markers, PNG chunks, the WebP RIFF size)
+        /// that catches truncated uploads without decoding pixels. Width and height are as displayed (after EXIF
+        /// orientation).
         /// </summary>
         /// <exception cref="InvalidImageException">The bytes are not a complete JPEG, PNG or WebP image.</exception>
         public static InputImageInfo Probe(byte[] input)

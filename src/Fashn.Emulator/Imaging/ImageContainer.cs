@@ -58,7 +58,14 @@ namespace Fashn.Emulator.Imaging
             int position = 2; // after SOI
             while (true)
             {
-                if (position >= data.Length || data[position] != 0xFF)
+                if (position < data.Length && data[position] != 0xFF)
+                {
+                    // Stray bytes between segments: libjpeg skips them with a warning, and so do we.
+                    int next = data[position..].IndexOf((byte)0xFF);
+                    position = next < 0 ? data.Length : position + next;
+                }
+
+                if (position >= data.Length)
                 {
                     return false;
                 }
