@@ -193,6 +193,8 @@ public sealed class ImagingTests : IDisposable
         { "truncated-jpeg", "truncated" },
         { "truncated-png", "truncated" },
         { "truncated-png-no-resize", "truncated" },
+        { "corrupt-png", "corrupt" },
+        { "corrupt-png-small", "corrupt" },
         { "damaged-header", "damaged" },
         { "text", "not an image" },
         { "random", "not an image" },
@@ -282,6 +284,10 @@ public sealed class ImagingTests : IDisposable
                 byte[] png = NoisyPng(2600, 1800);
                 return png.Take(png.Length * 2 / 3).ToArray();
             }
+            case "corrupt-png":
+                return Damaged(NoisyPng(2600, 1800));
+            case "corrupt-png-small":
+                return Damaged(NoisyPng(600, 400));
             case "damaged-header":
             {
                 // A PNG signature followed by an IHDR chunk whose length field is nonsense.
@@ -310,6 +316,18 @@ public sealed class ImagingTests : IDisposable
             default:
                 throw new ArgumentException(kind);
         }
+    }
+
+    /// <summary>Overwrites 64 bytes in the middle of the data, as a bad sector or a broken transfer would.</summary>
+    private static byte[] Damaged(byte[] file)
+    {
+        byte[] copy = (byte[])file.Clone();
+        int start = copy.Length / 2;
+        for (int i = 0; i < 64; i++)
+        {
+            copy[start + i] = (byte)(i * 37 + 11);
+        }
+        return copy;
     }
 
     private string Write(string name, byte[] bytes)

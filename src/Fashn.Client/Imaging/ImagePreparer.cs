@@ -84,7 +84,7 @@ namespace Fashn.Client.Imaging
             }
             catch (ReducedDecoder.DecodeFailure failure)
             {
-                throw DecodeFailed(failure.Result, mimeType, sourceName);
+                throw DecodeFailed(failure, mimeType, sourceName);
             }
             finally
             {
@@ -223,9 +223,14 @@ namespace Fashn.Client.Imaging
             return Invalid($"'{sourceName}' is not an image: {what}. Give a JPEG, PNG or WebP file (the file name's extension does not matter).");
         }
 
-        private static FashnException DecodeFailed(SKCodecResult result, string mimeType, string sourceName)
+        private static FashnException DecodeFailed(ReducedDecoder.DecodeFailure failure, string mimeType, string sourceName)
         {
             string format = FormatName(mimeType);
+            if (failure.RowsEndedEarly)
+            {
+                return Invalid($"'{sourceName}' is a truncated or corrupt {format} image: its pixel data ends early or is damaged. Copy or download it again, or open it in an image editor and save it again.");
+            }
+            SKCodecResult result = failure.Result;
             return result == SKCodecResult.IncompleteInput
                 ? Invalid($"'{sourceName}' is a truncated {format} image: the file ends before the image does. Copy or download it again.")
                 : Invalid($"'{sourceName}' is a corrupt {format} image and cannot be decoded ({result}). Open it in an image editor and save it again, or use another copy.");

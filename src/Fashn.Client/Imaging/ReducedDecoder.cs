@@ -17,12 +17,16 @@ namespace Fashn.Client.Imaging
         /// <summary>Carries the codec's result to <see cref="ImagePreparer"/>, which words the message for the user.</summary>
         internal sealed class DecodeFailure : Exception
         {
-            internal DecodeFailure(SKCodecResult result) : base(result.ToString())
+            internal DecodeFailure(SKCodecResult result, bool rowsEndedEarly = false) : base(result.ToString())
             {
                 Result = result;
+                RowsEndedEarly = rowsEndedEarly;
             }
 
             internal SKCodecResult Result { get; }
+
+            /// <summary>Row-by-row decoding stopped short; the codec does not say whether the data ended or was damaged.</summary>
+            internal bool RowsEndedEarly { get; }
         }
 
         /// <summary>sRGB RGBA pixels: an embedded profile (Display P3 from phones, Adobe RGB) is converted on decode.</summary>
@@ -130,7 +134,7 @@ namespace Fashn.Client.Imaging
                     }
                     if (codec.GetScanlines(rowAddress, 1, rowInfo.RowBytes) != 1)
                     {
-                        throw new DecodeFailure(SKCodecResult.IncompleteInput);
+                        throw new DecodeFailure(SKCodecResult.IncompleteInput, rowsEndedEarly: true);
                     }
                     accumulator.AddRow(row, 0);
                 }
