@@ -1,0 +1,74 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using Fashn.Demo;
+using Fashn.Emulator;
+
+// The whole job, offline: sample photos -> local FASHN emulator -> the module's real cmdlet pipeline -> new images on disk.
+var root = FindRepositoryRoot();
+var outputFolder = Path.Combine(root, "demo-output");
+var timeScale = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) ? scale : 0.25;
+
+Console.WriteLine("FashnBackground demo (offline, against the local FASHN emulator)");
+if (Directory.Exists(outputFolder)) Directory.Delete(outputFolder, recursive: true);
+var inputs = SampleImages.Write(Path.Combine(outputFolder, "input"));
+Console.WriteLine($"Drew {inputs.Count} sample product photos in {Path.Combine(outputFolder, "input")}");
+
+await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { TimeScale = timeScale });
+Console.WriteLine($"Emulator listening on {emulator.BaseUri} (processing {12 * timeScale:0.#} s per image, key {emulator.Options.ApiKey})");
+
+var manifest = Directory.GetFiles(Path.Combine(root, "out", "FashnBackground"), "FashnBackground.psd1", SearchOption.AllDirectories).Single();
+using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+runspace.Open();
+
+// What a user types in pwsh, with the engine hosted here: the emulator stands in for api.fashn.ai.
+const string script = """
+    param($Manifest, $BaseUri, $ApiKey, $InputFolder, $Destination)
+    Import-Module $Manifest
+    $env:FASHN_BASE_URL = $BaseUri
+    $env:FASHN_API_KEY = $ApiKey
+    $photos = [System.IO.DirectoryInfo]::new($InputFolder).GetFiles('*.jpg')
+    $predictions = $photos | Invoke-FashnBackgroundChange -Prompt 'beach sunset' -Seed 42 -Wait
+    $saved = $predictions | Save-FashnOutput -Destination $Destination
+    $predictions
+    """;
+using var ps = PowerShell.Create();
+ps.Runspace = runspace;
+ps.AddScript(script)
+    .AddParameter("Manifest", manifest)
+    .AddParameter("BaseUri", emulator.BaseUri.AbsoluteUri)
+    .AddParameter("ApiKey", emulator.Options.ApiKey)
+    .AddParameter("InputFolder", Path.Combine(outputFolder, "input"))
+    .AddParameter("Destination", Path.Combine(outputFolder, "output"));
+ps.Streams.Progress.DataAdded += (_, e) =>
+{
+    var record = ps.Streams.Progress[e.Index];
+    if (record.RecordType != ProgressRecordType.Completed) Console.WriteLine($"  progress: {record.StatusDescription}");
+};
+Console.WriteLine();
+Console.WriteLine("PS> $photos | Invoke-FashnBackgroundChange -Prompt 'beach sunset' -Seed 42 -Wait | Save-FashnOutput -Destination demo-output/output");
+Collection<PSObject> predictions = ps.Invoke();
+foreach (var error in ps.Streams.Error) Console.Error.WriteLine("error: " + error);
+
+Console.WriteLine();
+Console.WriteLine($"{"Id",-42} {"Status",-10} {"Source",-14} {"Seconds",7}  Output");
+foreach (var p in predictions)
+{
+    var output = ((string[])p.Properties["Output"].Value).FirstOrDefault() ?? "";
+    Console.WriteLine($"{p.Properties["Id"].Value,-42} {p.Properties["Status"].Value,-10} {Path.GetFileName((string)p.Properties["Source"].Value),-14} {p.Properties["Seconds"].Value,7}  {output}");
+}
+var files = Directory.Exists(Path.Combine(outputFolder, "output")) ? Directory.GetFiles(Path.Combine(outputFolder, "output")) : [];
+Console.WriteLine();
+Console.WriteLine($"{files.Length} new images in {Path.Combine(outputFolder, "output")}:");
+foreach (var file in files.Order()) Console.WriteLine($"  {Path.GetFileName(file)} ({new FileInfo(file).Length / 1024} KiB)");
+return ps.HadErrors || files.Length != inputs.Count ? 1 : 0;
+
+static string FindRepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Fashn.sln"))) return dir.FullName;
+    }
+    return Directory.GetCurrentDirectory();
+}
