@@ -40,8 +40,8 @@ namespace Fashn.Emulator
             new("--upload-bytes-per-second", "<n>", "Simulated uplink: read request bodies no faster (0 = unlimited).", o => Num(o.UploadBytesPerSecond), (o, v) => o.UploadBytesPerSecond = Long(v)),
             new("--data-dir", "<path>", "Folder for outputs.", o => o.DataDirectory ?? "a temporary folder, deleted on exit", (o, v) => o.DataDirectory = v),
             new("--render-workers", "<n>", "Renders running at once.", o => Num(o.RenderWorkers), (o, v) => o.RenderWorkers = Int(v)),
-            new("--allow-remote-urls", "", "Fetch image URLs from any host (default: loopback only).", o => "off", (o, _) => o.AllowRemoteUrls = true),
-            new("--allow-remote-webhooks", "", "Deliver webhooks to any host (default: loopback only).", o => "off", (o, _) => o.AllowRemoteWebhooks = true),
+            new("--allow-remote-urls", "", "Fetch image URLs from any host, not only loopback.", o => "off", (o, _) => o.AllowRemoteUrls = true),
+            new("--allow-remote-webhooks", "", "Deliver webhooks to any host, not only loopback.", o => "off", (o, _) => o.AllowRemoteWebhooks = true),
             new("--allow-non-loopback", "", "Allow --urls to bind a non-loopback address.", o => "off", (o, _) => o.AllowNonLoopbackBinding = true),
         };
 

@@ -113,12 +113,12 @@ namespace Fashn.Emulator
         {
             if (string.IsNullOrEmpty(options.ApiKey))
             {
-                throw new ArgumentException("The API key must not be empty.", nameof(options));
+                throw new ArgumentException("The API key must not be empty.");
             }
 
             if (!(options.TimeScale > 0))
             {
-                throw new ArgumentException("The time scale must be greater than 0.", nameof(options));
+                throw new ArgumentException("The time scale must be greater than 0.");
             }
 
             foreach (string url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -126,8 +126,7 @@ namespace Fashn.Emulator
                 if (!options.AllowNonLoopbackBinding && !ImageInputs.IsLoopbackHost(HostOf(url)))
                 {
                     throw new ArgumentException(
-                        $"Refusing to listen on {url}: only loopback addresses (127.0.0.1, [::1], localhost) unless --allow-non-loopback is given.",
-                        nameof(options));
+                        $"Refusing to listen on {url}: only loopback addresses (127.0.0.1, [::1], localhost) unless --allow-non-loopback is given.");
                 }
             }
         }

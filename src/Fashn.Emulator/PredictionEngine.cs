@@ -64,9 +64,8 @@ namespace Fashn.Emulator
             if (prediction.Request.ReturnBase64)
             {
                 string? path = prediction.OutputPath;
-                output = path is null || IsBase64Expired(prediction, now)
-                    ? ExpiredBase64
-                    : $"data:{prediction.OutputContentType};base64,{Convert.ToBase64String(File.ReadAllBytes(path))}";
+                byte[]? bytes = path is null || IsBase64Expired(prediction, now) ? null : TryReadAllBytes(path);
+                output = bytes is null ? ExpiredBase64 : $"data:{prediction.OutputContentType};base64,{Convert.ToBase64String(bytes)}";
             }
             else
             {
@@ -74,6 +73,19 @@ namespace Fashn.Emulator
             }
 
             return new StatusBody { Id = prediction.Id, Status = status, Output = new[] { output } };
+        }
+
+        /// <summary>Null when the sweeper deleted the file at expiry between the check and the read.</summary>
+        private static byte[]? TryReadAllBytes(string path)
+        {
+            try
+            {
+                return File.ReadAllBytes(path);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
         }
 
         /// <summary>What the real service returns in place of a base64 output after 60 minutes.</summary>
