@@ -36,10 +36,10 @@ static byte[] DecodeAndEncode(byte[] input, SKEncodedImageFormat format)
 {
     using SKBitmap bitmap = SKBitmap.Decode(input);
     using SKPixmap pixmap = bitmap.PeekPixels();
-    using SKData data = format == SKEncodedImageFormat.Png
+    using SKData? data = format == SKEncodedImageFormat.Png
         ? pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, 3))
         : pixmap.Encode(new SKJpegEncoderOptions(92, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore));
-    return data.ToArray();
+    return data?.ToArray() ?? throw new InvalidOperationException("SkiaSharp could not encode the baseline image.");
 }
 
 static Timing Measure(int runs, Func<byte[]> operation)
