@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Fashn.Client.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Processing;
 using SkiaSharp;
 
 // Client-side image preparation benchmark: for photo-like 24-megapixel JPEGs, how many bytes ImagePreparer
@@ -21,8 +24,12 @@ Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {System
 Console.WriteLine($"Options: MaxPixels {options.MaxPixels}, MaxLongEdge {options.MaxLongEdge}, JpegQuality {options.JpegQuality}");
 Console.WriteLine();
 
+// ImageSharp runs single-threaded too, so its figures compare with one core's worth of SkiaSharp.
+SixLabors.ImageSharp.Configuration.Default.MaxDegreeOfParallelism = 1;
+
 var preparedTimes = new List<double>();
 var baselineTimes = new List<double>();
+var imageSharpTimes = new List<double>();
 long totalOriginal = 0, totalPrepared = 0;
 Console.WriteLine("image  original B   prepared B  ratio  sent WxH    prepare CPU ms mean/p95  baseline CPU ms mean/p95  (thread CPU time)");
 for (int i = 0; i < imageCount; i++)
@@ -35,19 +42,24 @@ for (int i = 0; i < imageCount; i++)
     byte[] baselineBytes = FullDecodeResizeEncode(photo, prepared.Width, prepared.Height, options.JpegQuality);
     var baseline = Measure(runs, () => FullDecodeResizeEncode(photo, prepared.Width, prepared.Height, options.JpegQuality));
 
+    byte[] imageSharpBytes = ImageSharpDecodeResizeEncode(photo, prepared.Width, prepared.Height, options.JpegQuality);
+    var imageSharp = Measure(Math.Max(1, runs / 2), () => ImageSharpDecodeResizeEncode(photo, prepared.Width, prepared.Height, options.JpegQuality));
+
     preparedTimes.AddRange(times);
     baselineTimes.AddRange(baseline);
+    imageSharpTimes.AddRange(imageSharp);
     totalOriginal += photo.Length;
     totalPrepared += prepared.Bytes.Length;
     Console.WriteLine($"{i + 1,5}  {photo.Length,10:N0}  {prepared.Bytes.Length,11:N0}  {photo.Length / (double)prepared.Bytes.Length,5:F1}  "
         + $"{prepared.Width + "x" + prepared.Height,-10}  {Mean(times),10:F1} / {Percentile(times, 95),-10:F1}  {Mean(baseline),10:F1} / {Percentile(baseline, 95):F1}"
-        + $"   (baseline output {baselineBytes.Length:N0} B)");
+        + $"   (baseline output {baselineBytes.Length:N0} B; ImageSharp {Mean(imageSharp):F0} ms, {imageSharpBytes.Length:N0} B)");
 }
 
 Console.WriteLine();
 Console.WriteLine($"All images: {totalOriginal:N0} B original, {totalPrepared:N0} B prepared, {totalOriginal / (double)totalPrepared:F1} times fewer bytes");
 Console.WriteLine($"Prepare CPU ms per image: mean {Mean(preparedTimes):F1}, p95 {Percentile(preparedTimes, 95):F1}, max {preparedTimes.Max():F1}");
 Console.WriteLine($"Baseline (full decode + Mitchell resize + encode) CPU ms per image: mean {Mean(baselineTimes):F1}, p95 {Percentile(baselineTimes, 95):F1}");
+Console.WriteLine($"ImageSharp 2.1.13 (full decode + bicubic resize + encode, one thread) CPU ms per image: mean {Mean(imageSharpTimes):F1}, p95 {Percentile(imageSharpTimes, 95):F1}");
 foreach (var (uplinkName, bitsPerSecond) in uplinks)
 {
     // Computed, not measured: base64 payload bits over the uplink, per image on average.
@@ -90,6 +102,16 @@ static byte[] FullDecodeResizeEncode(byte[] jpeg, int width, int height, int qua
     full.ScalePixels(scaled, new SKSamplingOptions(SKCubicResampler.Mitchell));
     using SKData data = scaled.Encode(SKEncodedImageFormat.Jpeg, quality);
     return data.ToArray();
+}
+
+// The pure managed alternative: ImageSharp 2.1 (Apache-2.0) has no scaled JPEG decoding, so it decodes every pixel.
+static byte[] ImageSharpDecodeResizeEncode(byte[] jpeg, int width, int height, int quality)
+{
+    using var image = SixLabors.ImageSharp.Image.Load(jpeg);
+    image.Mutate(context => context.AutoOrient().Resize(width, height, KnownResamplers.Bicubic));
+    using var output = new MemoryStream();
+    image.SaveAsJpeg(output, new JpegEncoder { Quality = quality });
+    return output.ToArray();
 }
 
 static double Mean(List<double> values) => values.Average();
