@@ -80,7 +80,8 @@ namespace Fashn.Emulator.Tests
         [Fact]
         public async Task A_prediction_goes_through_the_lifecycle_and_its_png_output_is_served_by_the_cdn()
         {
-            await using EmulatorServer server = await StartAsync(o => o.ProcessingSeconds = 10);
+            // 1 s of processing: long enough for the 5 ms polls to see it even on a loaded machine.
+            await using EmulatorServer server = await StartAsync(o => o.ProcessingSeconds = 50);
             using HttpClient client = Client(server);
 
             string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
