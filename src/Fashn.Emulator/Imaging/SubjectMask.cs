@@ -63,7 +63,7 @@ namespace Fashn.Emulator.Imaging
                 alpha[i] = connected[i] ? SmoothStep(keyLow, keyHigh, distance[i]) : 1f;
             }
 
-            RgbaPixels foreground = RemoveBackdropSpill(photo, alpha, backdrop);
+            RgbaPixels foreground = UnmixEdges(photo, alpha, backdrop);
             float[] feathered = BoxBlur.Blur(alpha, w, h, Math.Max(1, Math.Min(w, h) / 400), passes: 2);
             for (int i = 0; i < alpha.Length; i++)
             {
@@ -161,26 +161,96 @@ namespace Fashn.Emulator.Imaging
             return reached;
         }
 
+        /// <summary>Pixels this far inside the key's edge are taken as pure subject colour.</summary>
+        private const int EdgeReach = 2;
+
         /// <summary>
-        /// An edge pixel is a mix C = a*F + (1-a)*B of subject and backdrop; solving for F removes the old
-        /// backdrop's colour from hair and soft edges before they are laid on a new background.
+        /// An edge pixel is a mix C = a*F + (1-a)*B of subject and backdrop. The key alone calls a half-covered
+        /// pixel on a high-contrast edge "subject", which leaves a rim of the old backdrop. So near the edge, F is
+        /// taken from the nearby solid subject pixels, the coverage a from where C lies between B and F, and the
+        /// colour is solved for F (the backdrop's share removed), keeping the pixel's own texture.
         /// </summary>
-        private static RgbaPixels RemoveBackdropSpill(RgbaPixels photo, float[] alpha, BackdropModel backdrop)
+        private static RgbaPixels UnmixEdges(RgbaPixels photo, float[] alpha, BackdropModel backdrop)
         {
-            var foreground = new RgbaPixels(photo.Width, photo.Height);
+            int w = photo.Width, h = photo.Height;
+            var foreground = new RgbaPixels(w, h);
             byte[] src = photo.Data, dst = foreground.Data;
             Buffer.BlockCopy(src, 0, dst, 0, src.Length);
-            for (int i = 0; i < alpha.Length; i++)
+
+            // Solid: fully keyed and no partly keyed pixel within EdgeReach.
+            var full = new float[alpha.Length];
+            for (int i = 0; i < alpha.Length; i++) full[i] = alpha[i] >= 0.999f ? 1f : 0f;
+            float[] fullNearby = BoxBlur.Blur(full, w, h, EdgeReach, passes: 1);
+            var solid = new bool[alpha.Length];
+            for (int i = 0; i < alpha.Length; i++) solid[i] = fullNearby[i] >= 0.999f;
+
+            for (int y = 0; y < h; y++)
             {
-                float a = alpha[i];
-                if (a <= 0.1f || a >= 0.98f) continue;
-                backdrop.At(i % photo.Width, i / photo.Width, out float br, out float bg, out float bb);
-                dst[4 * i] = Colour.ToByte((src[4 * i] - (1 - a) * br) / a);
-                dst[4 * i + 1] = Colour.ToByte((src[4 * i + 1] - (1 - a) * bg) / a);
-                dst[4 * i + 2] = Colour.ToByte((src[4 * i + 2] - (1 - a) * bb) / a);
+                for (int x = 0; x < w; x++)
+                {
+                    int i = y * w + x;
+                    if (solid[i] || alpha[i] <= 0f) continue;
+
+                    backdrop.At(x, y, out float br, out float bg, out float bb);
+                    float a = alpha[i];
+                    if (TryMeanSolidColour(src, solid, w, h, x, y, out float fr, out float fg, out float fb))
+                    {
+                        // Project C onto the line from B to F: how far along it the pixel is, is its coverage.
+                        float lr = fr - br, lg = fg - bg, lb = fb - bb;
+                        float lengthSquared = lr * lr + lg * lg + lb * lb;
+                        if (lengthSquared > 400f)
+                        {
+                            float along = ((src[4 * i] - br) * lr + (src[4 * i + 1] - bg) * lg + (src[4 * i + 2] - bb) * lb) / lengthSquared;
+                            a = Math.Min(a, Math.Clamp(along, 0f, 1f));
+                            alpha[i] = a;
+                        }
+
+                        if (a < 0.15f)
+                        {
+                            // Too little subject in the pixel to solve for its colour reliably.
+                            dst[4 * i] = Colour.ToByte(fr);
+                            dst[4 * i + 1] = Colour.ToByte(fg);
+                            dst[4 * i + 2] = Colour.ToByte(fb);
+                            continue;
+                        }
+                    }
+                    else if (a < 0.15f)
+                    {
+                        continue;
+                    }
+
+                    dst[4 * i] = Colour.ToByte((src[4 * i] - (1 - a) * br) / a);
+                    dst[4 * i + 1] = Colour.ToByte((src[4 * i + 1] - (1 - a) * bg) / a);
+                    dst[4 * i + 2] = Colour.ToByte((src[4 * i + 2] - (1 - a) * bb) / a);
+                }
             }
 
             return foreground;
+        }
+
+        /// <summary>The mean colour of the solid subject pixels in the window around (x, y), if there are any.</summary>
+        private static bool TryMeanSolidColour(byte[] rgba, bool[] solid, int w, int h, int x, int y, out float r, out float g, out float b)
+        {
+            const int window = EdgeReach + 2;
+            float sumR = 0, sumG = 0, sumB = 0;
+            int count = 0;
+            for (int wy = Math.Max(0, y - window); wy <= Math.Min(h - 1, y + window); wy++)
+            {
+                for (int wx = Math.Max(0, x - window); wx <= Math.Min(w - 1, x + window); wx++)
+                {
+                    int j = wy * w + wx;
+                    if (!solid[j]) continue;
+                    sumR += rgba[4 * j];
+                    sumG += rgba[4 * j + 1];
+                    sumB += rgba[4 * j + 2];
+                    count++;
+                }
+            }
+
+            r = count > 0 ? sumR / count : 0;
+            g = count > 0 ? sumG / count : 0;
+            b = count > 0 ? sumB / count : 0;
+            return count > 0;
         }
 
         private static float SmoothStep(float edge0, float edge1, float value)
