@@ -257,6 +257,16 @@ public sealed class ImagingTests : IDisposable
     }
 
     [Fact]
+    public void CancelledPreparationStopsWithoutAResult()
+    {
+        byte[] png = Draw(300, 200, SKEncodedImageFormat.Png, 100, c => c.Clear(Grey));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => ImagePreparer.Prepare(png, "x.png", _defaults, cancelled.Token));
+    }
+
+    [Fact]
     public void OutOfRangeOptionsAreRefused()
     {
         byte[] png = Draw(10, 10, SKEncodedImageFormat.Png, 100, c => c.Clear(Grey));
