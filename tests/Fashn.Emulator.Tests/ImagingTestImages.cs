@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using SkiaSharp;
 using Xunit;
 
@@ -113,6 +114,53 @@ namespace Fashn.Emulator.Tests
             position += tiff.Length;
             Array.Copy(jpeg, 2, result, position, jpeg.Length - 2);
             return result;
+        }
+
+        /// <summary>
+        /// A well-formed PNG whose header claims a huge size, with almost no pixel data: a decompression bomb's shape.
+        /// </summary>
+        internal static byte[] PngClaimingSize(int width, int height)
+        {
+            var png = new System.IO.MemoryStream();
+            png.Write(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+            byte[] header = new byte[13];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+            header[8] = 8; // bit depth
+            header[9] = 2; // RGB
+            WriteChunk(png, "IHDR", header);
+            WriteChunk(png, "IDAT", new byte[] { 0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 }); // an empty zlib stream
+            WriteChunk(png, "IEND", Array.Empty<byte>());
+            return png.ToArray();
+        }
+
+        private static void WriteChunk(System.IO.Stream stream, string type, byte[] data)
+        {
+            byte[] typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
+            byte[] length = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+            stream.Write(length);
+            stream.Write(typeBytes);
+            stream.Write(data);
+            byte[] crc = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typeBytes.Concat(data).ToArray()));
+            stream.Write(crc);
+        }
+
+        /// <summary>The CRC-32 PNG chunks carry (polynomial 0xEDB88320).</summary>
+        private static uint Crc32(byte[] bytes)
+        {
+            uint crc = 0xFFFFFFFF;
+            foreach (byte b in bytes)
+            {
+                crc ^= b;
+                for (int bit = 0; bit < 8; bit++)
+                {
+                    crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+                }
+            }
+
+            return ~crc;
         }
 
         /// <summary>Decodes an output the way a user's viewer would, checking its encoded format.</summary>

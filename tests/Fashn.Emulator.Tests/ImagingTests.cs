@@ -334,6 +334,18 @@ namespace Fashn.Emulator.Tests
         }
 
         [Fact]
+        public void ProbeAndRender_RejectAnImageClaimingMoreThan100Megapixels()
+        {
+            byte[] input = PngClaimingSize(20_000, 20_000);
+
+            var probeError = Assert.Throws<InvalidImageException>(() => BackgroundChanger.Probe(input));
+            var renderError = Assert.Throws<InvalidImageException>(() => BackgroundChanger.Render(input, "beach", 42, OutputImageFormat.Png));
+
+            Assert.Contains("20000x20000", probeError.Message, StringComparison.Ordinal);
+            Assert.Contains("100 megapixels", renderError.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Render_JpegWithCorruptScanData_IsRejected()
         {
             byte[] jpeg = PhotoLike(400, 300, SKEncodedImageFormat.Jpeg);

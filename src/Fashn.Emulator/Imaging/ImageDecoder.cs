@@ -22,6 +22,7 @@ namespace Fashn.Emulator.Imaging
             string format = ImageContainer.IdentifyCompleteImage(input);
             using SKCodec codec = CreateCodec(input);
             SKSizeI size = codec.Info.Size;
+            RequireAcceptableSize(size);
             return SwapsAxes(codec.EncodedOrigin)
                 ? new InputImageInfo(format, size.Height, size.Width)
                 : new InputImageInfo(format, size.Width, size.Height);
@@ -32,16 +33,21 @@ namespace Fashn.Emulator.Imaging
             ImageContainer.IdentifyCompleteImage(input);
             using SKCodec codec = CreateCodec(input);
             SKSizeI stored = codec.Info.Size;
-            if ((long)stored.Width * stored.Height > MaxInputPixels)
-            {
-                throw new InvalidImageException(
-                    $"The image is {stored.Width}x{stored.Height} pixels; images over {MaxInputPixels / 1_000_000} megapixels are not accepted.");
-            }
+            RequireAcceptableSize(stored);
 
             SKSizeI target = FitWithin(stored, MaxOutputPixels);
             SKSizeI decodeSize = ChooseDecodeSize(codec, target);
             using SKBitmap scaled = ScaleTo(DecodePixels(codec, decodeSize), target);
             return Orientation.ToUpright(scaled, codec.EncodedOrigin);
+        }
+
+        private static void RequireAcceptableSize(SKSizeI size)
+        {
+            if ((long)size.Width * size.Height > MaxInputPixels)
+            {
+                throw new InvalidImageException(
+                    $"The image is {size.Width}x{size.Height} pixels; images over {MaxInputPixels / 1_000_000} megapixels are not accepted.");
+            }
         }
 
         private static SKCodec CreateCodec(byte[] input)
