@@ -152,6 +152,30 @@ public sealed class ImagingTests : IDisposable
     }
 
     [Fact]
+    public void LargePngWithAnAlphaChannelButNoTransparentPixelIsSentAsJpeg()
+    {
+        // Drawn into a premultiplied bitmap, so the PNG is stored as RGBA although every pixel is opaque.
+        byte[] file = Draw(3000, 2000, SKEncodedImageFormat.Png, 100, canvas =>
+        {
+            canvas.Clear(Grey);
+            using var red = new SKPaint { Color = Marker, IsAntialias = true };
+            canvas.DrawCircle(1500, 1000, 700, red);
+        });
+        using (SKCodec codec = SKCodec.Create(new MemoryStream(file)))
+        {
+            Assert.NotEqual(SKAlphaType.Opaque, codec.Info.AlphaType);
+        }
+
+        PreparedImage prepared = ImagePreparer.Prepare(Write("opaque.png", file), _defaults);
+
+        Assert.True(prepared.Reencoded);
+        Assert.Equal("image/jpeg", prepared.MimeType);
+        using SKBitmap sent = SKBitmap.Decode(prepared.Bytes);
+        AssertColour(Marker, sent.GetPixel(sent.Width / 2, sent.Height / 2), "centre");
+        AssertColour(Grey, sent.GetPixel(5, 5), "corner");
+    }
+
+    [Fact]
     public void LargeOpaqueWebpIsSentAsJpeg()
     {
         byte[] file = Draw(2400, 1600, SKEncodedImageFormat.Webp, 80, c => c.Clear(Grey));
