@@ -217,6 +217,34 @@ namespace Fashn.Emulator.Tests
         }
 
         [Fact]
+        public void Render_RelightsTheSubjectForTheScene()
+        {
+            // A neutral grey subject on a white backdrop: any tint or darkening in it comes from the relighting.
+            byte[] input = Draw(400, 300, canvas =>
+            {
+                canvas.Clear(new SKColor(245, 245, 245));
+                using var paint = new SKPaint { Color = new SKColor(128, 128, 128) };
+                canvas.DrawRect(130, 60, 140, 240, paint);
+            });
+            var centre = new SKRectI(180, 140, 220, 180);
+
+            (double R, double G, double B) SubjectColour(string prompt)
+            {
+                using SKBitmap output = DecodeOutput(BackgroundChanger.Render(input, prompt, 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+                return MeanColour(output, centre);
+            }
+
+            var studio = SubjectColour("studio");
+            var night = SubjectColour("night city");
+            var sunset = SubjectColour("beach sunset");
+            var snow = SubjectColour("snowy mountains");
+
+            Assert.True(night.G < studio.G - 10, $"the subject is not darker at night: {night} against {studio} in a studio");
+            Assert.True(sunset.R - sunset.B > snow.R - snow.B + 6, $"the subject is not warmer at sunset: {sunset} against {snow} in snow");
+            Assert.True(Math.Abs(sunset.R - sunset.B) < 60, $"the relighting overpowered the subject's own colour: {sunset}");
+        }
+
+        [Fact]
         public void Render_TransparentPng_ReplacesTheTransparentArea()
         {
             using var bitmap = new SKBitmap(new SKImageInfo(200, 200, SKColorType.Rgba8888, SKAlphaType.Unpremul));
