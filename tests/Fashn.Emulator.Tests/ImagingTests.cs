@@ -245,6 +245,24 @@ namespace Fashn.Emulator.Tests
         }
 
         [Fact]
+        public void Render_CastsASoftShadowBelowTheSubject()
+        {
+            // The same scene with and without a subject: only the subject and its shadow differ.
+            byte[] withSubject = RedDiscOnGrey(400, 300, SKEncodedImageFormat.Png, 200, 130, 70);
+            byte[] withoutSubject = Draw(400, 300, canvas => canvas.Clear(BackdropGrey));
+
+            using SKBitmap shadowed = DecodeOutput(BackgroundChanger.Render(withSubject, "studio", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+            using SKBitmap plain = DecodeOutput(BackgroundChanger.Render(withoutSubject, "studio", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
+
+            var belowSubject = new SKRectI(185, 203, 215, 210); // just under the disc's lowest point (y = 200)
+            double shadowedLuma = Luma(MeanColour(shadowed, belowSubject));
+            double plainLuma = Luma(MeanColour(plain, belowSubject));
+            Assert.True(shadowedLuma < plainLuma - 8, $"no shadow under the subject: {shadowedLuma:0.0} against {plainLuma:0.0}");
+            var farCorner = new SKRectI(0, 0, 30, 30);
+            Assert.Equal(Luma(MeanColour(plain, farCorner)), Luma(MeanColour(shadowed, farCorner)), 0);
+        }
+
+        [Fact]
         public void Render_TransparentPng_ReplacesTheTransparentArea()
         {
             using var bitmap = new SKBitmap(new SKImageInfo(200, 200, SKColorType.Rgba8888, SKAlphaType.Unpremul));
@@ -430,5 +448,7 @@ namespace Fashn.Emulator.Tests
         };
 
         private static double Square(double value) => value * value;
+
+        private static double Luma((double R, double G, double B) colour) => 0.299 * colour.R + 0.587 * colour.G + 0.114 * colour.B;
     }
 }
