@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -9,16 +10,21 @@ namespace Fashn.Client
     /// <summary>One input to turn into a prediction. The request is built only when the input's turn comes.</summary>
     public sealed class PredictionJob
     {
-        public PredictionJob(string source, Func<CancellationToken, Task<RunRequest>> createRequest)
+        public PredictionJob(string source, Func<CancellationToken, Task<RunRequest>> createRequest,
+            Func<CancellationToken, Task<string>>? createJournalKey = null)
         {
             Source = source;
             CreateRequest = createRequest;
+            CreateJournalKey = createJournalKey;
         }
 
         /// <summary>The file path or URL, for results and messages.</summary>
         public string Source { get; }
 
         public Func<CancellationToken, Task<RunRequest>> CreateRequest { get; }
+
+        /// <summary>Identifies the input and its settings in the journal (see <see cref="PredictionJournal.CreateKey(System.IO.Stream, string, long?, string?, string, bool, Uri)"/>).</summary>
+        public Func<CancellationToken, Task<string>>? CreateJournalKey { get; }
     }
 
     /// <summary>What became of one input: exactly one of a finished (or submitted) prediction or a failure.</summary>
@@ -49,6 +55,9 @@ namespace Fashn.Client
 
         /// <summary>What was uploaded, when the input was a local file.</summary>
         public SentImageInfo? SentImage { get; internal set; }
+
+        /// <summary>True when the prediction was started by an earlier run (found in the journal) and collected, not paid again.</summary>
+        public bool Collected { get; internal set; }
 
         /// <summary>Why this input has no usable result; null when it completed (or was submitted without waiting).</summary>
         public FashnException? Failure { get; internal set; }
@@ -105,6 +114,9 @@ namespace Fashn.Client
 
         public int MaxPredictionRetries { get; }
 
+        /// <summary>Where started predictions are recorded; null for none.</summary>
+        public PredictionJournal? Journal { get; set; }
+
         /// <summary>Called on a worker thread whenever a prediction of this runner changes status.</summary>
         public Action<PredictionOutcome>? StatusChanged { get; set; }
 
@@ -118,9 +130,12 @@ namespace Fashn.Client
             await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                string? journalKey = null;
+                var firstAttempt = true;
                 while (true)
                 {
-                    var retry = await RunOnceAsync(job, outcome, wait, waitTimeout, cancellationToken).ConfigureAwait(false);
+                    var retry = await RunOnceAsync(job, outcome, wait, waitTimeout, firstAttempt, journalKey, key => journalKey = key, cancellationToken).ConfigureAwait(false);
+                    firstAttempt = false;
                     if (!retry) return outcome;
                 }
             }
@@ -141,8 +156,9 @@ namespace Fashn.Client
             return await PollUntilFinishedAsync(id, watch, timeout, statusChanged, learn: false, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<bool> RunOnceAsync(PredictionJob job, PredictionOutcome outcome, bool wait, TimeSpan? waitTimeout,
-            CancellationToken cancellationToken)
+        /// <summary>One prediction for the job: collected from the journal, or submitted. True means: submit again.</summary>
+        private async Task<bool> RunOnceAsync(PredictionJob job, PredictionOutcome outcome, bool wait, TimeSpan? waitTimeout, bool firstAttempt,
+            string? journalKey, Action<string> setJournalKey, CancellationToken cancellationToken)
         {
             var slots = _client.Budget.Slots;
             await slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
@@ -150,70 +166,119 @@ namespace Fashn.Client
             string? id = null;
             try
             {
-                RunRequest request;
-                try
+                Stopwatch? sinceSubmit = null;
+                var learn = true;
+                if (firstAttempt && Journal != null && job.CreateJournalKey != null)
                 {
-                    request = await job.CreateRequest(cancellationToken).ConfigureAwait(false);
-                }
-                catch (FashnException ex)
-                {
-                    outcome.Failure = ex;
-                    return false;
-                }
-                outcome.SentImage = request.SentImage ?? outcome.SentImage;
-                try
-                {
-                    id = await _client.RunAsync(request, cancellationToken).ConfigureAwait(false);
-                }
-                catch (FashnException ex)
-                {
-                    outcome.Failure = ex;
-                    return false;
-                }
-                var submitted = Stopwatch.StartNew();
-                outcome.Id = id;
-                outcome.Attempts++;
-                outcome.SubmittedAt = DateTimeOffset.UtcNow;
-                outcome.Status = new PredictionStatus(id, PredictionStatuses.Starting, null, null, null);
-                outcome.Failure = null;
-                StatusChanged?.Invoke(outcome);
-                if (!wait)
-                {
-                    // The prediction runs on; its place stays taken until a watcher sees it finish.
-                    WatchDetached(id);
-                    slotHeld = false;
-                    return false;
+                    try
+                    {
+                        journalKey = await job.CreateJournalKey(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (FashnException ex)
+                    {
+                        outcome.Failure = ex;
+                        return false;
+                    }
+                    setJournalKey(journalKey);
+                    (JournalEntry entry, PredictionStatus status)? earlier;
+                    try
+                    {
+                        earlier = await FindCollectableAsync(journalKey, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (FashnException ex)
+                    {
+                        outcome.Failure = ex;
+                        return false;
+                    }
+                    if (earlier != null)
+                    {
+                        // Started by an earlier run and still tracked: collect it instead of paying again.
+                        id = earlier.Value.entry.Id;
+                        outcome.Id = id;
+                        outcome.Collected = true;
+                        outcome.Attempts++;
+                        outcome.SubmittedAt = earlier.Value.entry.SubmittedAt;
+                        outcome.Status = earlier.Value.status;
+                        StatusChanged?.Invoke(outcome);
+                        sinceSubmit = Stopwatch.StartNew();
+                        learn = false;
+                    }
                 }
 
-                PredictionStatus? status;
-                try
+                if (id == null)
                 {
-                    status = await PollUntilFinishedAsync(id, submitted, waitTimeout, s =>
+                    RunRequest request;
+                    try
                     {
-                        outcome.Status = s;
-                        StatusChanged?.Invoke(outcome);
-                    }, learn: true, cancellationToken).ConfigureAwait(false);
+                        request = await job.CreateRequest(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (FashnException ex)
+                    {
+                        outcome.Failure = ex;
+                        return false;
+                    }
+                    outcome.SentImage = request.SentImage ?? outcome.SentImage;
+                    try
+                    {
+                        id = await _client.RunAsync(request, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (FashnException ex)
+                    {
+                        outcome.Failure = ex;
+                        return false;
+                    }
+                    sinceSubmit = Stopwatch.StartNew();
+                    outcome.Id = id;
+                    outcome.Attempts++;
+                    outcome.SubmittedAt = DateTimeOffset.UtcNow;
+                    outcome.Status = new PredictionStatus(id, PredictionStatuses.Starting, null, null, null);
+                    outcome.Failure = null;
+                    if (journalKey != null) Journal!.RecordSubmitted(journalKey, id, job.Source);
+                    StatusChanged?.Invoke(outcome);
                 }
-                catch (FashnException ex)
+
+                var status = outcome.Status!;
+                if (!status.IsFinished)
                 {
-                    outcome.Failure = ex;
-                    WatchDetached(id);
-                    slotHeld = false;
-                    return false;
-                }
-                if (status == null)
-                {
-                    outcome.Failure = new FashnException(FashnErrorCodes.PollingTimeout,
-                        $"Prediction {id} did not finish within {waitTimeout!.Value.TotalSeconds:0.#} s. It may still complete: " +
-                        $"collect it later with Get-FashnPrediction -Id {id} -Wait.", predictionId: id);
-                    WatchDetached(id);
-                    slotHeld = false;
-                    return false;
+                    if (!wait)
+                    {
+                        // The prediction runs on; its place stays taken until a watcher sees it finish.
+                        WatchDetached(id);
+                        slotHeld = false;
+                        return false;
+                    }
+                    PredictionStatus? finished;
+                    try
+                    {
+                        finished = await PollUntilFinishedAsync(id, sinceSubmit!, waitTimeout, s =>
+                        {
+                            outcome.Status = s;
+                            StatusChanged?.Invoke(outcome);
+                        }, learn, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (FashnException ex)
+                    {
+                        outcome.Failure = ex;
+                        WatchDetached(id);
+                        slotHeld = false;
+                        return false;
+                    }
+                    if (finished == null)
+                    {
+                        outcome.Failure = new FashnException(FashnErrorCodes.PollingTimeout,
+                            $"Prediction {id} did not finish within {waitTimeout!.Value.TotalSeconds:0.#} s. It may still complete: " +
+                            $"collect it later with Get-FashnPrediction -Id {id} -Wait, or run the same command again.", predictionId: id);
+                        WatchDetached(id);
+                        slotHeld = false;
+                        return false;
+                    }
+                    status = finished;
                 }
                 slots.Release(finished: true);
                 slotHeld = false;
                 outcome.Status = status;
                 outcome.FinishedAt = DateTimeOffset.UtcNow;
+                if (journalKey != null) Journal!.RecordFinished(journalKey, id, job.Source, status.Status, outcome.SubmittedAt ?? DateTimeOffset.UtcNow);
                 if (status.Status == PredictionStatuses.Completed) return false;
 
                 var error = status.Error ?? new PredictionError(status.Status, "The prediction ended with status '" + status.Status + "'.");
@@ -236,6 +301,32 @@ namespace Fashn.Client
             {
                 if (slotHeld) slots.Release(finished: false);
             }
+        }
+
+        /// <summary>
+        /// The journal's prediction for this key when it can still be collected: running, or completed with outputs
+        /// that have not expired. Anything else (failed, unknown to the service, expired) is submitted again.
+        /// </summary>
+        private async Task<(JournalEntry entry, PredictionStatus status)?> FindCollectableAsync(string key, CancellationToken cancellationToken)
+        {
+            var entry = Journal!.Find(key);
+            if (entry == null || entry.Status == PredictionStatuses.Failed) return null;
+            PredictionStatus status;
+            try
+            {
+                status = await _client.GetStatusAsync(entry.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FashnException ex) when (ex.ErrorCode == "NotFound")
+            {
+                return null;
+            }
+            if (!status.IsFinished) return (entry, status);
+            if (status.Status == PredictionStatuses.Completed && status.Output.Count > 0 &&
+                !status.Output.Any(o => o.EndsWith("_expired", StringComparison.Ordinal)))
+            {
+                return (entry, status);
+            }
+            return null;
         }
 
         private async Task<PredictionStatus?> PollUntilFinishedAsync(string id, Stopwatch sinceSubmit, TimeSpan? timeout,

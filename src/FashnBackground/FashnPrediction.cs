@@ -33,6 +33,9 @@ namespace FashnBackground
         /// <summary>Predictions submitted for this input (more than 1 after a retried UnavailableError or PipelineError).</summary>
         public int Attempts { get; set; }
 
+        /// <summary>True when an earlier run had started this prediction and it was collected instead of paid for again.</summary>
+        public bool Collected { get; set; }
+
         public DateTimeOffset? SubmittedAt { get; set; }
 
         public DateTimeOffset? CompletedAt { get; set; }

@@ -69,6 +69,9 @@ public sealed class PowerShellHost : IDisposable
                 throw new InvalidOperationException("The module did not import: " + imported.AllText());
             }
         }
+        // Each host keeps its own journal of started predictions, not the user's.
+        JournalPath = Path.Combine(Path.GetTempPath(), "fashn-journal-" + Guid.NewGuid().ToString("N")[..10] + ".jsonl");
+        if (importModule) Invoke("$PSDefaultParameterValues['Invoke-FashnBackgroundChange:JournalPath'] = $args[0]", JournalPath);
         if (baseUri != null && apiKey != null)
         {
             Invoke("$PSDefaultParameterValues['*-Fashn*:BaseUri'] = $args[0]; $PSDefaultParameterValues['*-Fashn*:ApiKey'] = $args[1]",
@@ -145,7 +148,13 @@ public sealed class PowerShellHost : IDisposable
         Terminating = terminating,
     };
 
-    public void Dispose() => _runspace.Dispose();
+    public string JournalPath { get; }
+
+    public void Dispose()
+    {
+        _runspace.Dispose();
+        if (File.Exists(JournalPath)) File.Delete(JournalPath);
+    }
 }
 
 public sealed class RunningPipeline : IDisposable

@@ -31,6 +31,7 @@ namespace FashnBackground.Commands
         private readonly object _inFlightGate = new object();
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
+        private System.Uri? _baseUri;
         private ImagePreparationOptions? _preparation;
         private ErrorRecord? _batchStoppedBy;
         private bool _inFlightReported;
@@ -103,6 +104,18 @@ namespace FashnBackground.Commands
         [Parameter]
         public SwitchParameter NoResize { get; set; }
 
+        /// <summary>
+        /// The journal of started predictions, so that running the same batch again collects them instead of paying
+        /// twice. Default: a per-user journal (LocalApplicationData/FashnBackground/journal.jsonl).
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
+
+        /// <summary>Do not record or reuse started predictions: every input is submitted.</summary>
+        [Parameter]
+        public SwitchParameter NoJournal { get; set; }
+
         protected override void BeginProcessing()
         {
             if (string.IsNullOrWhiteSpace(Prompt))
@@ -130,7 +143,9 @@ namespace FashnBackground.Commands
             _runner = new PredictionRunner(client, ThrottleLimit)
             {
                 StatusChanged = outcome => Post(() => OnStatusChanged(outcome)),
+                Journal = NoJournal.IsPresent ? null : OpenJournal(),
             };
+            _baseUri = options.BaseUri;
             _preparation = new ImagePreparationOptions { Resize = !NoResize.IsPresent };
         }
 
@@ -189,6 +204,35 @@ namespace FashnBackground.Commands
                 WriteProgress(new ProgressRecord(ProgressActivityId, "Changing backgrounds with FASHN", "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
+
+        private PredictionJournal? OpenJournal()
+        {
+            var path = JournalPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath) : PredictionJournal.DefaultPath;
+            try
+            {
+                return PredictionJournal.OpenShared(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
+                        $"The journal '{path}' cannot be opened: {ex.Message} Give another -JournalPath, or -NoJournal.", innerException: ex),
+                    "Fashn.JournalNotOpened", ErrorCategory.OpenError, path));
+                return null;
+            }
+        }
+
+        private Task<string> JournalKeyForFile(string path, CancellationToken cancellationToken) => Task.Run(() =>
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
+                return PredictionJournal.CreateKey(stream, Prompt, Seed, OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new FashnException(FashnErrorCodes.InputNotReadable, $"Cannot read '{path}': {ex.Message}", innerException: ex);
+            }
+        }, cancellationToken);
 
         private IEnumerable<(string path, object target)> ResolveWildcardPath(string path)
         {
@@ -264,7 +308,7 @@ namespace FashnBackground.Commands
                 {
                     var (image, sent) = ImageInputs.FromFile(path, preparation, cancellationToken);
                     return CreateRequest(image, sent);
-                }, cancellationToken));
+                }, cancellationToken), cancellationToken => JournalKeyForFile(path, cancellationToken));
             }
         }
 
@@ -283,7 +327,8 @@ namespace FashnBackground.Commands
                 return;
             }
             var source = image.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? "data URI" : image;
-            Start(source, reference, _ => Task.FromResult(CreateRequest(image, null)));
+            Start(source, reference, _ => Task.FromResult(CreateRequest(image, null)),
+                _ => Task.FromResult(PredictionJournal.CreateKey(image, Prompt, Seed, OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!)));
         }
 
         private RunRequest CreateRequest(string image, SentImageInfo? sent) => new RunRequest(image, Prompt)
@@ -296,9 +341,10 @@ namespace FashnBackground.Commands
             SentImage = sent,
         };
 
-        private void Start(string source, object target, Func<CancellationToken, Task<RunRequest>> createRequest)
+        private void Start(string source, object target, Func<CancellationToken, Task<RunRequest>> createRequest,
+            Func<CancellationToken, Task<string>> createJournalKey)
         {
-            var job = new PredictionJob(source, createRequest);
+            var job = new PredictionJob(source, createRequest, createJournalKey);
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
             var task = _runner!.RunAsync(job, Wait.IsPresent, timeout, StopToken).ContinueWith(
                 finished => Post(() => Complete(source, target, finished)), TaskScheduler.Default);
@@ -357,6 +403,7 @@ namespace FashnBackground.Commands
                 OutputFormat = OutputFormat ?? "png",
                 ModelName = ModelName,
                 Attempts = outcome.Attempts,
+                Collected = outcome.Collected,
                 SubmittedAt = outcome.SubmittedAt,
                 CompletedAt = outcome.FinishedAt,
                 Seconds = outcome.SubmittedAt.HasValue && outcome.FinishedAt.HasValue
