@@ -276,6 +276,10 @@ namespace Fashn.Emulator
 
         private IResult? CheckRateWindow(HttpContext context, string apiKey, string group, int limit, double windowSeconds)
         {
+            // The window in force, scaled, in the form of the IETF RateLimit-Policy header, so that a client can keep
+            // inside it when the time scale makes it differ from FASHN's documented one. FASHN itself is not known to send it.
+            context.Response.Headers["RateLimit-Policy"] =
+                limit.ToString(CultureInfo.InvariantCulture) + ";w=" + Options.Scaled(windowSeconds).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
             if (_rateWindows.TryAcquire(apiKey, group, limit, Options.Scaled(windowSeconds), DateTime.UtcNow, out TimeSpan retryAfter))
             {
                 return null;
@@ -285,6 +289,8 @@ namespace Fashn.Emulator
             if (Options.SendRetryAfter)
             {
                 context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                // Whole seconds are too coarse for a scaled clock; FASHN's SDKs read retry-after-ms first.
+                context.Response.Headers["retry-after-ms"] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
             }
 
             return ApiErrors.Result(429, ApiErrors.RateLimitExceeded, $"Rate limit exceeded: at most {limit} {group} requests per {Options.Scaled(windowSeconds).TotalSeconds:0.###} s.");

@@ -21,10 +21,24 @@ namespace Fashn.Emulator.Tests
             Assert.Equal((HttpStatusCode)429, third.StatusCode);
             Assert.Equal("RateLimitExceeded", (await ReadJsonAsync(third)).GetProperty("error").GetString());
             Assert.True(third.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+            Assert.True(int.Parse(third.Headers.GetValues("retry-after-ms").Single()) > 0);
             JsonElement stats = await StatsAsync(server);
             Assert.Equal(2, stats.GetProperty("predictions").GetProperty("created").GetInt64());
             Assert.Equal(1, stats.GetProperty("rejected").GetProperty("RateLimitExceeded").GetInt64());
             Assert.Equal(1, RequestCount(stats, "POST", "/v1/run", 429));
+        }
+
+        [Fact]
+        public async Task Every_answer_advertises_its_scaled_window_as_RateLimit_Policy()
+        {
+            await using EmulatorServer server = await StartAsync(o => { o.TimeScale = 0.1; o.StatusLimit = 50; o.StatusWindowSeconds = 10; o.CreditsLimit = 30; o.CreditsWindowSeconds = 10; });
+            using HttpClient client = Client(server);
+
+            using HttpResponseMessage status = await client.GetAsync("v1/status/x");
+            using HttpResponseMessage credits = await client.GetAsync("v1/credits");
+
+            Assert.Equal("50;w=1", status.Headers.GetValues("RateLimit-Policy").Single());
+            Assert.Equal("30;w=1", credits.Headers.GetValues("RateLimit-Policy").Single());
         }
 
         [Fact]
