@@ -20,7 +20,8 @@ namespace Fashn.Emulator.Imaging
         internal static InputImageInfo Probe(byte[] input)
         {
             string format = ImageContainer.IdentifyCompleteImage(input);
-            using SKCodec codec = CreateCodec(input);
+            using SKData data = SKData.CreateCopy(input); // outlives the codec that reads it
+            using SKCodec codec = CreateCodec(data);
             SKSizeI size = codec.Info.Size;
             RequireAcceptableSize(size);
             return SwapsAxes(codec.EncodedOrigin)
@@ -31,7 +32,8 @@ namespace Fashn.Emulator.Imaging
         internal static RgbaPixels Decode(byte[] input)
         {
             ImageContainer.IdentifyCompleteImage(input);
-            using SKCodec codec = CreateCodec(input);
+            using SKData data = SKData.CreateCopy(input); // outlives the codec that reads it
+            using SKCodec codec = CreateCodec(data);
             SKSizeI stored = codec.Info.Size;
             RequireAcceptableSize(stored);
 
@@ -50,9 +52,8 @@ namespace Fashn.Emulator.Imaging
             }
         }
 
-        private static SKCodec CreateCodec(byte[] input)
+        private static SKCodec CreateCodec(SKData data)
         {
-            using SKData data = SKData.CreateCopy(input);
             SKCodec? codec = SKCodec.Create(data);
             if (codec is null)
             {
