@@ -26,12 +26,16 @@ namespace Fashn.Emulator.Imaging
     /// Separates the subject from the backdrop without a model: the backdrop is modelled from the image's border
     /// (segment medians, interpolated across the frame, so a lit gradient backdrop is followed), each pixel's colour
     /// distance to that model gives a soft key, only backdrop regions connected to the border are removed (a white
-    /// shirt on a white backdrop keeps its middle), and the edge is feathered inwards so no old-backdrop halo remains.
+    /// shirt on a white backdrop keeps its middle), edge pixels are unmixed from the old backdrop, and the edge is
+    /// feathered inwards so no old-backdrop halo remains.
     /// A PNG or WebP that already has transparency is used as it is.
     /// </summary>
     internal static class SubjectMask
     {
         private const int SegmentsPerSide = 8;
+
+        /// <summary>For a cut-out, nothing tells how bright its original surroundings were: assume mid grey.</summary>
+        private const float UnknownBackdropLuma = 128f;
 
         internal static SubjectMatte Extract(RgbaPixels photo)
         {
@@ -41,7 +45,7 @@ namespace Fashn.Emulator.Imaging
             {
                 var alphaFromImage = new float[photo.PixelCount];
                 for (int i = 0; i < alphaFromImage.Length; i++) alphaFromImage[i] = p[4 * i + 3] / 255f;
-                return new SubjectMatte(photo, alphaFromImage, 128f);
+                return new SubjectMatte(photo, alphaFromImage, UnknownBackdropLuma);
             }
 
             int band = Math.Max(2, Math.Min(w, h) / 50);
