@@ -226,9 +226,9 @@ namespace Fashn.Client.Imaging
         private static FashnException DecodeFailed(ReducedDecoder.DecodeFailure failure, string mimeType, string sourceName)
         {
             string format = FormatName(mimeType);
-            if (failure.RowsEndedEarly)
+            if (failure.OutOfMemory)
             {
-                return Invalid($"'{sourceName}' is a truncated or corrupt {format} image: its pixel data ends early or is damaged. Copy or download it again, or open it in an image editor and save it again.");
+                return Invalid($"'{sourceName}' is too large to decode in the memory available. Scale it down or save it as a JPEG first.");
             }
             SKCodecResult result = failure.Result;
             return result == SKCodecResult.IncompleteInput

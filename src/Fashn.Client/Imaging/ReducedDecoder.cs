@@ -7,26 +7,26 @@ namespace Fashn.Client.Imaging
 {
     /// <summary>
     /// Decodes an image, in its stored orientation, to a size at least as large as a target but less than twice
-    /// it, without ever holding the full-size pixels when the target is much smaller: the codec's own scaled
-    /// decoding (JPEG DCT scaling) is used when it reaches close enough; otherwise rows are decoded one at a time
-    /// and averaged into blocks (premultiplied RGBA, so transparent pixels do not bleed colour).
-    /// Every row is decoded, so a truncated or corrupt image is detected whatever the target.
+    /// it. The codec's own scaled decoding (JPEG DCT scaling, WebP scaling) does this without ever holding the
+    /// full-size pixels; PNG cannot scale on decode (and this Skia build has no row-by-row PNG decoder), so it is
+    /// decoded whole and then averaged in whole blocks (premultiplied RGBA, so transparent pixels do not bleed
+    /// colour). All of the image data is decoded, so a truncated or corrupt image is detected whatever the target.
     /// </summary>
     internal static class ReducedDecoder
     {
         /// <summary>Carries the codec's result to <see cref="ImagePreparer"/>, which words the message for the user.</summary>
         internal sealed class DecodeFailure : Exception
         {
-            internal DecodeFailure(SKCodecResult result, bool rowsEndedEarly = false) : base(result.ToString())
+            internal DecodeFailure(SKCodecResult result, bool outOfMemory = false) : base(result.ToString())
             {
                 Result = result;
-                RowsEndedEarly = rowsEndedEarly;
+                OutOfMemory = outOfMemory;
             }
 
             internal SKCodecResult Result { get; }
 
-            /// <summary>Row-by-row decoding stopped short; the codec does not say whether the data ended or was damaged.</summary>
-            internal bool RowsEndedEarly { get; }
+            /// <summary>The pixels could not be allocated (a huge PNG in a 32-bit or memory-starved process).</summary>
+            internal bool OutOfMemory { get; }
         }
 
         /// <summary>sRGB RGBA pixels: an embedded profile (Display P3 from phones, Adobe RGB) is converted on decode.</summary>
@@ -39,19 +39,8 @@ namespace Fashn.Client.Imaging
 
         internal static SKBitmap Decode(SKCodec codec, SKSizeI target, CancellationToken cancellationToken)
         {
-            SKSizeI full = codec.Info.Size;
             SKSizeI decodeSize = SmallestCodecSizeCovering(codec, target);
             int factor = BlockFactor(decodeSize, target);
-            if (factor > 1 && decodeSize == full)
-            {
-                // The codec cannot scale (PNG, and WebP in some builds): stream rows instead of holding them all.
-                SKBitmap? streamed = TryDecodeRowsInBlocks(codec, factor, cancellationToken);
-                if (streamed != null)
-                {
-                    return streamed;
-                }
-            }
-
             SKBitmap decoded = DecodeWhole(codec, decodeSize);
             if (factor == 1)
             {
@@ -96,6 +85,11 @@ namespace Fashn.Client.Imaging
         {
             SKImageInfo info = PixelInfo(size.Width, size.Height, AlphaTypeOf(codec));
             var bitmap = new SKBitmap(info);
+            if (bitmap.GetPixels() == IntPtr.Zero)
+            {
+                bitmap.Dispose();
+                throw new DecodeFailure(SKCodecResult.InternalError, outOfMemory: true);
+            }
             SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
             if (result != SKCodecResult.Success)
             {
@@ -103,47 +97,6 @@ namespace Fashn.Client.Imaging
                 throw new DecodeFailure(result);
             }
             return bitmap;
-        }
-
-        /// <summary>Null when the codec has no row-by-row decoder for this image.</summary>
-        private static SKBitmap? TryDecodeRowsInBlocks(SKCodec codec, int factor, CancellationToken cancellationToken)
-        {
-            SKSizeI full = codec.Info.Size;
-            SKImageInfo rowInfo = PixelInfo(full.Width, full.Height, AlphaTypeOf(codec));
-            SKCodecResult start = codec.StartScanlineDecode(rowInfo);
-            if (start == SKCodecResult.Unimplemented)
-            {
-                return null;
-            }
-            if (start != SKCodecResult.Success)
-            {
-                throw new DecodeFailure(start);
-            }
-
-            var accumulator = new BlockAverager(full.Width, full.Height, factor, rowInfo.AlphaType);
-            var row = new byte[rowInfo.RowBytes];
-            GCHandle pin = GCHandle.Alloc(row, GCHandleType.Pinned);
-            try
-            {
-                IntPtr rowAddress = pin.AddrOfPinnedObject();
-                for (int y = 0; y < full.Height; y++)
-                {
-                    if ((y & 255) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-                    if (codec.GetScanlines(rowAddress, 1, rowInfo.RowBytes) != 1)
-                    {
-                        throw new DecodeFailure(SKCodecResult.IncompleteInput, rowsEndedEarly: true);
-                    }
-                    accumulator.AddRow(row, 0);
-                }
-            }
-            finally
-            {
-                pin.Free();
-            }
-            return accumulator.ToBitmap();
         }
 
         private static SKBitmap AverageBlocks(SKBitmap source, int factor)
@@ -161,7 +114,8 @@ namespace Fashn.Client.Imaging
         }
 
         /// <summary>
-        /// Averages factor x factor blocks of RGBA rows fed top to bottom. The last block of a row or column may be
+        /// Averages factor x factor blocks of RGBA rows fed top to bottom (it could equally take rows from a
+        /// row-by-row decoder, which would spare the full-size bitmap). The last block of a row or column may be
         /// partial; it is averaged over the pixels it has.
         /// </summary>
         private sealed class BlockAverager
