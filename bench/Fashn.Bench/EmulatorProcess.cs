@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Fashn.Bench;
+
+/// <summary>
+/// The emulator in a child process (dotnet Fashn.Emulator.dll), so that the CPU time and memory of this process are
+/// the client's alone. Stopped (killed) on dispose.
+/// </summary>
+internal sealed class EmulatorProcess : IAsyncDisposable
+{
+    public const string ApiKey = "fa-emulator-devkey";
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly Process _process;
+
+    private EmulatorProcess(Process process, Uri baseUri)
+    {
+        _process = process;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+
+    public static async Task<EmulatorProcess> StartAsync(string emulatorDll, IEnumerable<string> options)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(emulatorDll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var option in options) start.ArgumentList.Add(option);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errors = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            const string prefix = "FASHN emulator listening on ";
+            if (e.Data != null && e.Data.StartsWith(prefix, StringComparison.Ordinal)) listening.TrySetResult(new Uri(e.Data[prefix.Length..].Trim() + "/"));
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (errors) errors.AppendLine(e.Data); };
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("The emulator exited: " + errors));
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var winner = await Task.WhenAny(listening.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (winner != listening.Task)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The emulator did not say where it listens within 60 s.");
+        }
+        return new EmulatorProcess(process, await listening.Task);
+    }
+
+    public async Task<EmulatorStats> GetStatsAsync()
+    {
+        var json = await Http.GetStringAsync(new Uri(BaseUri, "_emulator/stats"));
+        return EmulatorStats.Parse(json);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>The figures the bench reads from GET /_emulator/stats.</summary>
+internal sealed record EmulatorStats(
+    int RunRequests, int StatusRequests, int Answers429, int Created, int Completed, int Failed, int PeakProcessing,
+    int DistinctInputs, int InputsWithOnePrediction, long InputBytes, string Rejected)
+{
+    public static EmulatorStats Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        int runs = 0, statuses = 0, answers429 = 0;
+        foreach (var request in root.GetProperty("requests").EnumerateArray())
+        {
+            var path = request.GetProperty("path").GetString();
+            var status = request.GetProperty("status").GetInt32();
+            var count = request.GetProperty("count").GetInt32();
+            if (path == "/v1/run") runs += count;
+            if (path == "/v1/status/{id}") statuses += count;
+            if (status == 429) answers429 += count;
+        }
+        var predictions = root.GetProperty("predictions");
+        int distinct = 0, once = 0;
+        long bytes = 0;
+        foreach (var input in root.GetProperty("inputs").EnumerateArray())
+        {
+            distinct++;
+            if (input.GetProperty("predictions").GetInt64() == 1) once++;
+            if (input.TryGetProperty("bytes", out var b) && b.ValueKind == JsonValueKind.Number) bytes += b.GetInt64() * input.GetProperty("predictions").GetInt64();
+        }
+        var rejected = string.Join(" ", root.GetProperty("rejected").EnumerateObject().Where(p => p.Value.GetInt64() > 0).Select(p => $"{p.Name}={p.Value}"));
+        return new EmulatorStats(runs, statuses, answers429,
+            predictions.GetProperty("created").GetInt32(), predictions.GetProperty("completed").GetInt32(),
+            predictions.GetProperty("failed").GetInt32(), predictions.GetProperty("peakProcessing").GetInt32(),
+            distinct, once, bytes, rejected.Length == 0 ? "none" : rejected);
+    }
+}

@@ -1,0 +1,211 @@
+using System.Globalization;
+using Fashn.Bench;
+
+// Batch throughput at the service's real limits (6 running, 50 runs / 60 s, 50 status / 10 s), time-scaled:
+// the module's cmdlet pipeline against FASHN's TypeScript SDK on the same images, in one run. See bench/README.md.
+var quick = args.Contains("--quick");
+var timeScale = 0.1;
+var scenarioNames = new List<string> { "module", "sdk-sequential", "sdk-parallel", "throttle1", "uplink" };
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--scenarios" && i + 1 < args.Length) scenarioNames = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    else if (args[i] == "--time-scale" && i + 1 < args.Length) timeScale = double.Parse(args[++i], CultureInfo.InvariantCulture);
+    else if (args[i] is "--help" or "-h")
+    {
+        Console.WriteLine("dotnet run -c Release --project bench/Fashn.Bench [-- [--quick] [--scenarios module,sdk-sequential,sdk-parallel,throttle1,uplink] [--time-scale 0.1]]");
+        return 0;
+    }
+}
+var known = new[] { "module", "sdk-sequential", "sdk-parallel", "throttle1", "uplink" };
+var unknown = scenarioNames.Except(known).ToList();
+if (unknown.Count > 0)
+{
+    Console.Error.WriteLine($"Unknown scenario(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", known)}.");
+    return 2;
+}
+
+int smallN = quick ? 12 : 60, largeN = quick ? 24 : 600, uplinkN = quick ? 4 : 12;
+const long UplinkBytesPerSecond = 2_000_000;
+// The emulator's lifecycle is starting 0.5 s + in_queue 0.5 s + processing; processing 11 s makes each image take
+// the service's ~12 s in all, so the ideal ceil(N/6) x 12 s x scale is a true lower bound.
+const double StartingAndQueueSeconds = 1.0, ProcessingSeconds = 11;
+var perImage = TimeSpan.FromSeconds((StartingAndQueueSeconds + ProcessingSeconds) * timeScale);
+TimeSpan Ideal(int n) => perImage * Math.Ceiling(n / 6.0);
+string[] EmulatorOptions(long uploadBytesPerSecond = 0) =>
+[
+    "--time-scale", timeScale.ToString(CultureInfo.InvariantCulture), "--processing-seconds", ProcessingSeconds.ToString(CultureInfo.InvariantCulture),
+    "--credits", "1000000", "--subscription-credits", "0", "--upload-bytes-per-second", uploadBytesPerSecond.ToString(CultureInfo.InvariantCulture),
+];
+
+var root = FindRepositoryRoot();
+var emulatorDll = FindEmulator(root);
+var manifest = Directory.GetFiles(Path.Combine(root, "out", "FashnBackground"), "FashnBackground.psd1", SearchOption.AllDirectories).Single();
+var sdkFolder = Path.Combine(root, "bench", "sdk-baseline");
+var imageRoot = Path.Combine(Path.GetTempPath(), "fashn-bench-images");
+var smallFolder = Path.Combine(imageRoot, "small-320x240-v1");
+var largeFolder = Path.Combine(imageRoot, "large-6000x4000-v1");
+
+Console.WriteLine($"Fashn.Bench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average {LoadAverage()}");
+Console.WriteLine($"Emulator (child process): real limits 6 running, 50 runs/60 s, 50 status/10 s, time scale {timeScale} " +
+                  $"(windows {60 * timeScale:0.##} s and {10 * timeScale:0.##} s), {perImage.TotalSeconds:0.###} s per image; a fresh emulator per scenario.");
+var allSmall = BenchImages.WriteSmall(smallFolder, largeN);
+Console.WriteLine($"Images: {largeN} distinct 320x240 JPEGs ({allSmall.Sum(f => new FileInfo(f).Length) / largeN / 1024.0:0.0} KiB average) in {smallFolder}; each scenario takes the first N.");
+if (scenarioNames.Contains("sdk-sequential") || scenarioNames.Contains("sdk-parallel")) EnsureSdkInstalled(sdkFolder);
+Console.WriteLine();
+
+var results = new List<ScenarioResult>();
+var sdkResults = new List<(string name, int n, SdkBaseline.Report report, EmulatorStats stats)>();
+using var module = new ModuleHost(manifest);
+
+foreach (var name in scenarioNames)
+{
+    switch (name)
+    {
+        case "module":
+            results.Add(await RunModuleAsync($"module, N={smallN}", smallN, throttleLimit: 6));
+            results.Add(await RunModuleAsync($"module, N={largeN}", largeN, throttleLimit: 6));
+            break;
+        case "throttle1":
+            results.Add(await RunModuleAsync($"module -ThrottleLimit 1, N={smallN}", smallN, throttleLimit: 1));
+            break;
+        case "sdk-sequential":
+            await RunSdkAsync($"SDK subscribe loop, N={smallN}", "sequential", smallN);
+            break;
+        case "sdk-parallel":
+            await RunSdkAsync($"SDK Promise.all, N={smallN}", "parallel", smallN);
+            await RunSdkAsync($"SDK Promise.all, N={largeN}", "parallel", largeN);
+            break;
+        case "uplink":
+            await RunUplinkAsync();
+            break;
+    }
+}
+
+PrintSummary();
+return 0;
+
+async Task<ScenarioResult> RunModuleAsync(string title, int n, int throttleLimit)
+{
+    Console.WriteLine($"-- {title} ...");
+    await using var emulator = await EmulatorProcess.StartAsync(emulatorDll, EmulatorOptions());
+    using var sampler = new ResourceSampler();
+    var (makespan, completed, notCompleted, failures) = module.Run(allSmall.Take(n).ToList(), emulator.BaseUri, EmulatorProcess.ApiKey, throttleLimit, noResize: false);
+    sampler.Stop();
+    var stats = await emulator.GetStatsAsync();
+    var ideal = throttleLimit >= 6 ? Ideal(n) : perImage * Math.Ceiling((double)n / throttleLimit);
+    var result = new ScenarioResult(title, n, makespan, ideal, completed, notCompleted, failures, stats, sampler.CpuTime,
+        sampler.PeakWorkingSet, sampler.PeakWorkingSet - sampler.WorkingSetAtStart);
+    Console.WriteLine($"   {makespan.TotalSeconds:0.00} s (ideal {ideal.TotalSeconds:0.0} s, x{result.MakespanOverIdeal:0.000}); {stats.RunRequests} runs, " +
+                      $"{stats.StatusRequests} status ({result.StatusPerPrediction:0.00}/prediction), 429: {stats.Answers429} ({stats.Rejected}); " +
+                      $"completed {completed}/{n}{(failures.Length > 0 ? " [" + failures + "]" : "")}; one prediction per image: {stats.InputsWithOnePrediction}/{n}; peak running {stats.PeakProcessing}; " +
+                      $"client CPU {result.CpuMsPerImage:0.0} ms/image; peak working set {sampler.PeakWorkingSet / 1048576.0:0} MB (+{result.PeakMemoryGrowthBytes / 1048576.0:0.0} MB, {result.GrowthKiBPerImage:0.0} KiB/image)");
+    return result;
+}
+
+async Task RunSdkAsync(string title, string mode, int n)
+{
+    Console.WriteLine($"-- {title} (poll interval 100 ms = 1 s scaled) ...");
+    await using var emulator = await EmulatorProcess.StartAsync(emulatorDll, EmulatorOptions());
+    var report = await SdkBaseline.RunAsync(sdkFolder, mode, smallFolder, n, pollMs: (int)Math.Round(1000 * timeScale), emulator.BaseUri, EmulatorProcess.ApiKey);
+    var stats = await emulator.GetStatsAsync();
+    sdkResults.Add((title, n, report, stats));
+    var ideal = mode == "sequential" ? perImage * n : Ideal(n);
+    var errors = string.Join(", ", report.Errors.Select(e => $"{e.Key} x{e.Value}"));
+    Console.WriteLine($"   {report.MakespanSeconds:0.00} s (x{report.MakespanSeconds / Ideal(n).TotalSeconds:0.000} the 6-wide ideal {Ideal(n).TotalSeconds:0.0} s" +
+                      (mode == "sequential" ? $"; x{report.MakespanSeconds / ideal.TotalSeconds:0.000} of one-at-a-time {ideal.TotalSeconds:0.0} s" : "") + "); " +
+                      $"{stats.RunRequests} runs, {stats.StatusRequests} status ({(stats.Created == 0 ? 0 : (double)stats.StatusRequests / stats.Created):0.00}/prediction), " +
+                      $"429: {stats.Answers429} ({stats.Rejected}); completed {report.Completed}/{n}{(errors.Length > 0 ? " [" + errors + "]" : "")}; " +
+                      $"node CPU {report.CpuSeconds * 1000 / n:0.0} ms/image; node peak RSS {report.PeakRssBytes / 1048576.0:0} MB");
+}
+
+async Task RunUplinkAsync()
+{
+    Console.WriteLine($"-- uplink: {uplinkN} photo-like 6000x4000 JPEGs over a simulated {UplinkBytesPerSecond / 1e6:0.#} MB/s uplink (per request) ...");
+    var photos = BenchImages.WriteLarge(largeFolder, uplinkN);
+    var original = photos.Sum(f => new FileInfo(f).Length);
+    Console.WriteLine($"   inputs: {original / 1e6:0.0} MB in all, {photos.Min(f => new FileInfo(f).Length) / 1e6:0.0}-{photos.Max(f => new FileInfo(f).Length) / 1e6:0.0} MB each, in {largeFolder}");
+    foreach (var noResize in new[] { false, true })
+    {
+        var title = $"module{(noResize ? " -NoResize" : "")}, uplink {UplinkBytesPerSecond / 1e6:0.#} MB/s, N={uplinkN}";
+        await using var emulator = await EmulatorProcess.StartAsync(emulatorDll, EmulatorOptions(UplinkBytesPerSecond));
+        using var sampler = new ResourceSampler();
+        var (makespan, completed, notCompleted, failures) = module.Run(photos, emulator.BaseUri, EmulatorProcess.ApiKey, 6, noResize);
+        sampler.Stop();
+        var stats = await emulator.GetStatsAsync();
+        var result = new ScenarioResult(title, uplinkN, makespan, Ideal(uplinkN), completed, notCompleted, failures, stats, sampler.CpuTime,
+            sampler.PeakWorkingSet, sampler.PeakWorkingSet - sampler.WorkingSetAtStart);
+        results.Add(result);
+        Console.WriteLine($"   {title}: {makespan.TotalSeconds:0.00} s (x{result.MakespanOverIdeal:0.00} the ideal {Ideal(uplinkN).TotalSeconds:0.0} s without upload); " +
+                          $"image bytes received {stats.InputBytes / 1e6:0.00} MB ({(double)original / Math.Max(1, stats.InputBytes):0.0} times fewer than the files); " +
+                          $"completed {completed}/{uplinkN}{(failures.Length > 0 ? " [" + failures + "]" : "")}; client CPU {result.CpuMsPerImage:0} ms/image; " +
+                          $"peak working set {sampler.PeakWorkingSet / 1048576.0:0} MB (+{result.PeakMemoryGrowthBytes / 1048576.0:0} MB)");
+    }
+}
+
+void PrintSummary()
+{
+    Console.WriteLine();
+    Console.WriteLine($"{"scenario",-44} {"N",4} {"makespan s",10} {"ideal s",7} {"/ideal",7} {"runs",5} {"status/pred",11} {"429",4} {"done",5} {"CPU ms/img",10} {"peak MB",7} {"growth KiB/img",14}");
+    foreach (var r in results)
+    {
+        Console.WriteLine($"{r.Name,-44} {r.Images,4} {r.Makespan.TotalSeconds,10:0.00} {r.Ideal.TotalSeconds,7:0.0} {r.MakespanOverIdeal,7:0.000} {r.Stats.RunRequests,5} {r.StatusPerPrediction,11:0.00} " +
+                          $"{r.Stats.Answers429,4} {r.Completed,5} {r.CpuMsPerImage,10:0.0} {r.PeakMemoryBytes / 1048576.0,7:0} {r.GrowthKiBPerImage,14:0.0}");
+    }
+    foreach (var (name, n, report, stats) in sdkResults)
+    {
+        var ideal = Ideal(n);
+        Console.WriteLine($"{name,-44} {n,4} {report.MakespanSeconds,10:0.00} {ideal.TotalSeconds,7:0.0} {report.MakespanSeconds / ideal.TotalSeconds,7:0.000} {stats.RunRequests,5} " +
+                          $"{(stats.Created == 0 ? 0 : (double)stats.StatusRequests / stats.Created),11:0.00} {stats.Answers429,4} {report.Completed,5} {report.CpuSeconds * 1000 / n,10:0.0} {report.PeakRssBytes / 1048576.0,7:0} {"(node RSS)",14}");
+    }
+    Console.WriteLine("(ideal = ceil(N/6) x per-image time; for -ThrottleLimit 1, N x per-image time. CPU and memory: the client process only. SDK: node's own figures.)");
+
+    // The module against the SDK on the same images and emulator settings.
+    Console.WriteLine();
+    foreach (var (name, n, report, stats) in sdkResults)
+    {
+        var mine = results.FirstOrDefault(r => r.Name == $"module, N={n}");
+        if (mine == null) continue;
+        var completedNote = report.Completed < n ? $" (the SDK completed only {report.Completed} of {n})" : "";
+        Console.WriteLine($"module vs {name}: makespan {report.MakespanSeconds / mine.Makespan.TotalSeconds:0.00} times shorter, " +
+                          $"status requests {(double)stats.StatusRequests / Math.Max(1, mine.Stats.StatusRequests):0.0} times fewer, 429 {mine.Stats.Answers429} vs {stats.Answers429}{completedNote}");
+    }
+    var small = results.FirstOrDefault(r => r.Name == $"module, N={smallN}");
+    var large = results.FirstOrDefault(r => r.Name == $"module, N={largeN}");
+    if (small != null && large != null)
+    {
+        Console.WriteLine($"memory: peak growth {small.PeakMemoryGrowthBytes / 1048576.0:0.0} MB at N={smallN}, {large.PeakMemoryGrowthBytes / 1048576.0:0.0} MB at N={largeN} " +
+                          $"({large.Images / small.Images} times the images)");
+    }
+}
+
+static string FindRepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Fashn.sln"))) return dir.FullName;
+    }
+    throw new InvalidOperationException("Fashn.sln not found above " + AppContext.BaseDirectory);
+}
+
+static string FindEmulator(string root)
+{
+    // The referenced project's own output has its runtimeconfig and deps (it needs the ASP.NET Core framework).
+    var beside = Path.Combine(AppContext.BaseDirectory, "Fashn.Emulator.dll");
+    if (File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json"))) return beside;
+    var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+    var built = Path.Combine(root, "src", "Fashn.Emulator", "bin", configuration, "net10.0", "Fashn.Emulator.dll");
+    if (File.Exists(built)) return built;
+    throw new FileNotFoundException("Fashn.Emulator.dll not found; build src/Fashn.Emulator first.", built);
+}
+
+static void EnsureSdkInstalled(string sdkFolder)
+{
+    if (Directory.Exists(Path.Combine(sdkFolder, "node_modules", "fashn"))) return;
+    Console.WriteLine("Installing FASHN's TypeScript SDK: npm install in " + sdkFolder);
+    var start = new System.Diagnostics.ProcessStartInfo("npm", "install --no-audit --no-fund") { WorkingDirectory = sdkFolder, UseShellExecute = false };
+    using var npm = System.Diagnostics.Process.Start(start)!;
+    npm.WaitForExit();
+    if (npm.ExitCode != 0) throw new InvalidOperationException("npm install failed in " + sdkFolder);
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
