@@ -13,7 +13,7 @@ namespace Fashn.Client
     internal sealed class RateWindow
     {
         // Our clock and the service's differ by the network delay; a small margin keeps us inside its window.
-        private static readonly TimeSpan MinimumMargin = TimeSpan.FromMilliseconds(25);
+        private static readonly TimeSpan MinimumMargin = TimeSpan.FromMilliseconds(50);
 
         private readonly object _gate = new object();
         private readonly Queue<TimeSpan> _sent = new Queue<TimeSpan>();
@@ -61,7 +61,7 @@ namespace Fashn.Client
                 lock (_gate)
                 {
                     var now = _clock.Elapsed;
-                    var margin = TimeSpan.FromTicks(Math.Max(MinimumMargin.Ticks, _window.Ticks / 50));
+                    var margin = TimeSpan.FromTicks(Math.Max(MinimumMargin.Ticks, _window.Ticks / 20));
                     var span = _window + margin;
                     while (_sent.Count > 0 && now - _sent.Peek() >= span) _sent.Dequeue();
                     if (now < _pausedUntil)

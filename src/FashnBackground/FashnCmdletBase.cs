@@ -188,6 +188,16 @@ namespace FashnBackground
         [ValidateRange(0, 10)]
         public int MaximumRetryCount { get; set; } = 3;
 
+        /// <summary>The first wait before a retry, in seconds; it doubles per retry up to three times this (with jitter). A server's Retry-After wins.</summary>
+        [Parameter]
+        [ValidateRange(0.01, 60.0)]
+        public double RetryIntervalSec { get; set; } = 2;
+
+        /// <summary>How long one HTTP request may take before it is given up (a run request is then not sent again).</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int RequestTimeoutSec { get; set; } = 60;
+
         /// <summary>The client options, or a terminating error when no key is set or the base URI is refused.</summary>
         protected FashnClientOptions CreateClientOptions()
         {
@@ -202,7 +212,13 @@ namespace FashnBackground
             }
             try
             {
-                var options = new FashnClientOptions(key!, ResolveBaseUri()) { MaxRetries = MaximumRetryCount };
+                var options = new FashnClientOptions(key!, ResolveBaseUri())
+                {
+                    MaxRetries = MaximumRetryCount,
+                    RetryBaseDelay = TimeSpan.FromSeconds(RetryIntervalSec),
+                    MaxRetryDelay = TimeSpan.FromSeconds(RetryIntervalSec * 3),
+                    RequestTimeout = TimeSpan.FromSeconds(RequestTimeoutSec),
+                };
                 options.RequestLog = entry => Post(() => WriteVerbose(entry.ToString()));
                 return options;
             }

@@ -26,8 +26,11 @@ public static class TestImages
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(new SKColor(200, 200, 205));
-            using var paint = new SKPaint { Color = new SKColor((byte)(180 + variant * 7 % 70), (byte)(40 + variant * 13 % 60), 50), IsAntialias = true };
+            // Every variant is a different image (the journal knows inputs by their content).
+            using var paint = new SKPaint { Color = new SKColor((byte)(120 + variant % 120), (byte)(30 + variant / 120 % 100), 50), IsAntialias = true };
             canvas.DrawCircle(width / 2f, height / 2f, Math.Min(width, height) / 3f, paint);
+            using var mark = new SKPaint { Color = new SKColor(20, 20, (byte)(variant % 251)) };
+            canvas.DrawRect(2 + variant % (width - 6), 2, 3, 3, mark);
         }
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(format, 90);

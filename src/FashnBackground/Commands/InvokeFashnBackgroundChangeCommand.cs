@@ -142,7 +142,12 @@ namespace FashnBackground.Commands
             var client = new FashnApiClient(options);
             _runner = new PredictionRunner(client, ThrottleLimit)
             {
-                StatusChanged = outcome => Post(() => OnStatusChanged(outcome)),
+                StatusChanged = outcome =>
+                {
+                    // Tracked on the worker thread at once, so that a stop right now still knows every running id.
+                    TrackInFlight(outcome);
+                    Post(WriteBatchProgress);
+                },
                 Journal = NoJournal.IsPresent ? null : OpenJournal(),
             };
             _baseUri = options.BaseUri;
@@ -353,8 +358,8 @@ namespace FashnBackground.Commands
 
         private void Complete(string source, object target, Task<PredictionOutcome> finished)
         {
-            lock (_inFlightGate) _inFlight.Remove(source);
             if (finished.IsCanceled) return;
+            lock (_inFlightGate) _inFlight.Remove(source);
             _finished++;
             if (finished.IsFaulted)
             {
@@ -419,13 +424,12 @@ namespace FashnBackground.Commands
             return prediction;
         }
 
-        private void OnStatusChanged(PredictionOutcome outcome)
+        private void TrackInFlight(PredictionOutcome outcome)
         {
             if (outcome.Id != null && outcome.Status != null && !outcome.Status.IsFinished)
             {
                 lock (_inFlightGate) _inFlight[outcome.Source] = outcome.Id;
             }
-            WriteBatchProgress();
         }
 
         private void WriteBatchProgress()
