@@ -32,8 +32,8 @@ internal sealed class ModuleHost : IDisposable
         if (ps.HadErrors) throw new InvalidOperationException("The module did not import: " + string.Join("; ", ps.Streams.Error));
     }
 
-    /// <summary>Runs the pipeline over the files; returns the makespan and the results' statuses.</summary>
-    public (TimeSpan makespan, int completed, int notCompleted, string failures) Run(
+    /// <summary>Runs the pipeline over the files; returns the makespan, the results' statuses and their timeline.</summary>
+    public (TimeSpan makespan, int completed, int notCompleted, string failures, Timeline timeline) Run(
         IReadOnlyList<string> files, Uri baseUri, string apiKey, int throttleLimit, bool noResize)
     {
         // What a user types; progress is silenced because a hosted engine without a UI would keep every record in memory.
@@ -42,7 +42,10 @@ internal sealed class ModuleHost : IDisposable
             $ProgressPreference = 'SilentlyContinue'
             $files = foreach ($p in $Paths) { [System.IO.FileInfo]::new($p) }
             $files | Invoke-FashnBackgroundChange -Prompt 'studio backdrop' -Wait -NoJournal -ApiKey $ApiKey -BaseUri $BaseUri -ThrottleLimit $ThrottleLimit -NoResize:$NoResize |
-                ForEach-Object { if ($_.Status -eq 'completed') { 'completed' } else { "$($_.Status) $($_.ErrorName)" } }
+                ForEach-Object {
+                    $state = if ($_.Status -eq 'completed') { 'completed' } else { "$($_.Status) $($_.ErrorName)" }
+                    '{0}|{1}|{2}' -f $state, $_.SubmittedAt.ToUnixTimeMilliseconds(), $_.CompletedAt.ToUnixTimeMilliseconds()
+                }
             """;
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
@@ -55,15 +58,37 @@ internal sealed class ModuleHost : IDisposable
         var watch = Stopwatch.StartNew();
         var output = ps.Invoke();
         watch.Stop();
-        var statuses = output.Select(o => o.BaseObject as string ?? "").ToList();
+        var lines = output.Select(o => (o.BaseObject as string ?? "").Split('|')).ToList();
+        var statuses = lines.Select(l => l[0]).ToList();
+        var timeline = Timeline.From(lines.Where(l => l.Length == 3 && l[0] == "completed")
+            .Select(l => (long.Parse(l[1]), long.Parse(l[2]))).ToList(), throttleLimit);
         var completed = statuses.Count(s => s == "completed");
         var failures = statuses.Where(s => s != "completed")
             .Concat(ps.Streams.Error.Select(e => "error " + e.FullyQualifiedErrorId))
             .GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}");
-        return (watch.Elapsed, completed, files.Count - completed, string.Join(", ", failures));
+        return (watch.Elapsed, completed, files.Count - completed, string.Join(", ", failures), timeline);
     }
 
     public void Dispose() => _runspace.Dispose();
+}
+
+/// <summary>
+/// Where the time between the ideal and the makespan goes, from the results' own timestamps: how long after its
+/// submission each prediction was seen finished, and how long a place stood empty between a prediction seen
+/// finished and the next submission (the k-th submission after the first <c>width</c> reuses the k-th freed place).
+/// </summary>
+internal sealed record Timeline(double MeanSeenAfterSeconds, double MaxSeenAfterSeconds, double MeanRefillSeconds, double MaxRefillSeconds)
+{
+    public static Timeline From(IReadOnlyList<(long submittedMs, long finishedMs)> predictions, int width)
+    {
+        if (predictions.Count == 0) return new Timeline(0, 0, 0, 0);
+        var seen = predictions.Select(p => (p.finishedMs - p.submittedMs) / 1000.0).ToList();
+        var submissions = predictions.Select(p => p.submittedMs).Order().ToList();
+        var finishes = predictions.Select(p => p.finishedMs).Order().ToList();
+        var refills = new List<double>();
+        for (var i = width; i < submissions.Count; i++) refills.Add((submissions[i] - finishes[i - width]) / 1000.0);
+        return new Timeline(seen.Average(), seen.Max(), refills.Count > 0 ? refills.Average() : 0, refills.Count > 0 ? refills.Max() : 0);
+    }
 }
 
 /// <summary>FASHN's TypeScript SDK (bench/sdk-baseline/run.mjs) in node; it reports its own CPU time and peak RSS.</summary>
