@@ -19,6 +19,13 @@ namespace Fashn.Client
         public static (string image, SentImageInfo sent) FromFile(string path, ImagePreparationOptions options, CancellationToken cancellationToken)
         {
             var prepared = ImagePreparer.Prepare(path, options, cancellationToken);
+            var encodedLength = (prepared.Bytes.LongLength + 2) / 3 * 4;
+            if (encodedLength > MaxDataUriLength)
+            {
+                throw new FashnException(FashnErrorCodes.InvalidInputImage,
+                    $"'{path}' is {prepared.Bytes.LongLength / (1024.0 * 1024.0):0.#} MiB; sent as it is, its data would exceed the {MaxDataUriLength / (1024 * 1024)} MiB " +
+                    "this module uploads (FASHN names oversized uploads as the most common cause of its errors). Leave out -NoResize to send it scaled down.");
+            }
             var sent = new SentImageInfo(prepared.MimeType, prepared.Width, prepared.Height, prepared.Bytes.LongLength, prepared.OriginalLength, prepared.Reencoded);
             return (prepared.ToDataUri(), sent);
         }
