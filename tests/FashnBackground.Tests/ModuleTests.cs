@@ -245,6 +245,11 @@ public sealed class ModuleTests : IAsyncLifetime
         Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("Fashn.UnauthorizedAccess"));
         var text = result.AllText();
         Assert.DoesNotContain(Emulators.ApiKey, text);
+        // Nor in any file the module wrote: the outputs and the journal.
+        foreach (var written in Directory.GetFiles(folder.Path, "*", SearchOption.AllDirectories).Append(host.JournalPath))
+        {
+            Assert.DoesNotContain(Emulators.ApiKey, File.ReadAllText(written, System.Text.Encoding.Latin1));
+        }
         Assert.DoesNotContain("fa-wrong-key", text);
         Assert.DoesNotContain("0123456789-abcdef", text);
     }
@@ -362,5 +367,29 @@ public sealed class ApiKeyTests : IAsyncLifetime
         Assert.NotNull(result.Terminating);
         Assert.StartsWith("Fashn.InvalidArgument", result.Terminating!.ErrorRecord.FullyQualifiedErrorId);
         Assert.Contains("unencrypted", result.Terminating.ErrorRecord.Exception.Message);
+    }
+}
+
+public sealed class OutputNamingTests
+{
+    [Fact]
+    public void ServerTextCannotNameAFileOutsideTheDestination()
+    {
+        using var folder = new TempFolder();
+        var destination = Directory.CreateDirectory(folder.Combine("out")).FullName;
+        var png = "data:image/png;base64," + Convert.ToBase64String(TestImages.Encode(8, 8, 0, SkiaSharp.SKEncodedImageFormat.Png));
+        using var host = new PowerShellHost();
+
+        var result = host.Invoke(
+            "[FashnBackground.FashnPrediction]@{ Id = '../../escaped'; Status = 'completed'; Output = @($args[0]) }, " +
+            "[FashnBackground.FashnPrediction]@{ Id = '/etc/passwd'; Status = 'completed'; Output = @($args[0]) }, " +
+            "[FashnBackground.FashnPrediction]@{ Id = 'C:\\Windows\\x'; Status = 'completed'; Output = @($args[0]) } | Save-FashnOutput -Destination $args[1]",
+            png, destination);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(3, result.Output.Count);
+        Assert.All(result.Output, o => Assert.Equal(destination, ((FileInfo)o.BaseObject).DirectoryName));
+        Assert.Equal(new[] { "C__Windows_x.png", "escaped.png", "etc_passwd.png" }, Directory.GetFiles(destination).Select(Path.GetFileName).Order());
+        Assert.Empty(Directory.GetFiles(folder.Path));
     }
 }
