@@ -31,6 +31,7 @@ namespace Fashn.Emulator
         private readonly CancellationTokenSource _stopping = new();
         private readonly string _dataDirectory;
         private readonly bool _ownsDataDirectory;
+        private readonly DataFolderLock? _folderLock;
         private int _stopped;
 
         private EmulatorServer(EmulatorOptions options)
@@ -42,6 +43,30 @@ namespace Fashn.Emulator
 
             _stats = new EmulatorStats();
             _credits = new Credits(options.Credits, options.SubscriptionCredits);
+            StateFile? stateFile = null;
+            SavedState? saved = null;
+            if (!_ownsDataDirectory)
+            {
+                // A given folder keeps the state across restarts; only one emulator may use it at a time.
+                _folderLock = DataFolderLock.Acquire(_dataDirectory);
+                try
+                {
+                    stateFile = new StateFile(_dataDirectory);
+                    saved = stateFile.Load();
+                }
+                catch
+                {
+                    _folderLock.Dispose();
+                    throw;
+                }
+
+                if (saved is not null)
+                {
+                    _credits.LoadFrom(saved);
+                    _stats.LoadFrom(saved);
+                }
+            }
+
             _faults = new FaultInjector(options);
             // Redirects are not followed unless remote URLs are allowed: a loopback URL must not bounce elsewhere.
             _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = options.AllowRemoteUrls })
@@ -49,7 +74,12 @@ namespace Fashn.Emulator
                 Timeout = TimeSpan.FromSeconds(30),
             };
             var webhooks = new WebhookSender(_http, options, _stopping.Token);
-            _engine = new PredictionEngine(options, _stats, _credits, webhooks, _http, _dataDirectory);
+            _engine = new PredictionEngine(options, _stats, _credits, webhooks, _http, _dataDirectory, stateFile);
+            if (saved is not null)
+            {
+                _engine.Restore(saved);
+            }
+
             _app = BuildApp();
         }
 
@@ -100,6 +130,7 @@ namespace Fashn.Emulator
                 await _engine.DisposeAsync();
                 await _app.DisposeAsync();
                 _http.Dispose();
+                _folderLock?.Dispose();
                 if (_ownsDataDirectory)
                 {
                     TryDeleteFolder(_dataDirectory);

@@ -126,6 +126,51 @@ namespace Fashn.Emulator
             };
         }
 
+        /// <summary>Writes the counters that survive a restart into <paramref name="state"/>.</summary>
+        public void SaveTo(SavedState state)
+        {
+            state.Created = Interlocked.Read(ref _created);
+            state.Completed = Interlocked.Read(ref _completed);
+            state.Failed = Interlocked.Read(ref _failed);
+            state.Inputs = _inputs
+                .OrderBy(entry => entry.Key, StringComparer.Ordinal)
+                .Select(entry =>
+                {
+                    lock (entry.Value)
+                    {
+                        return new SavedInput
+                        {
+                            Sha256 = entry.Key,
+                            Predictions = entry.Value.Predictions,
+                            Bytes = entry.Value.Bytes,
+                            Format = entry.Value.Facts?.Format,
+                            Width = entry.Value.Facts?.Width,
+                            Height = entry.Value.Facts?.Height,
+                        };
+                    }
+                })
+                .ToList();
+        }
+
+        /// <summary>Starts from the counters of an earlier run.</summary>
+        public void LoadFrom(SavedState state)
+        {
+            _created = state.Created;
+            _completed = state.Completed;
+            _failed = state.Failed;
+            foreach (SavedInput input in state.Inputs)
+            {
+                _inputs[input.Sha256] = new InputRecord
+                {
+                    Predictions = input.Predictions,
+                    Bytes = input.Bytes,
+                    Facts = input.Format is not null && input.Width is int width && input.Height is int height
+                        ? new InputImageFacts(input.Format, width, height)
+                        : null,
+                };
+            }
+        }
+
         private sealed class InputRecord
         {
             public long Predictions;

@@ -36,6 +36,18 @@ namespace Fashn.Emulator
         /// <summary>Ticks (UTC) when the prediction finished; 0 while it runs.</summary>
         public long FinishedTicks;
 
+        /// <summary>UTC ticks when it was created.</summary>
+        public long CreatedTicks { get; set; } = DateTime.UtcNow.Ticks;
+
+        /// <summary>Time spent running in earlier runs of the emulator (a prediction resumed after a restart).</summary>
+        public TimeSpan ActiveBefore { get; set; }
+
+        /// <summary>Runs while the lifecycle of this emulator run drives it.</summary>
+        public System.Diagnostics.Stopwatch RunClock { get; } = new();
+
+        /// <summary>How long it has been running, over every run of the emulator.</summary>
+        public TimeSpan Active => ActiveBefore + RunClock.Elapsed;
+
         public bool IsFinished => Status is PredictionStatuses.Completed or PredictionStatuses.Failed;
 
         public string OutputFileName => Request.OutputFormat == OutputImageFormat.Jpeg ? "output_0.jpg" : "output_0.png";

@@ -27,10 +27,18 @@ namespace Fashn.Emulator
         private readonly CancellationTokenSource _stopping = new();
         private readonly Task _sweeper;
         private readonly object _admissionLock = new();
+        private readonly StateFile? _stateFile;
+        private readonly object _saveLock = new();
+        private bool _saveClosed;
         private int _running;
 
-        public PredictionEngine(EmulatorOptions options, EmulatorStats stats, Credits credits, WebhookSender webhooks, HttpClient http, string dataDirectory)
+        /// <summary>Decoded data-URI input of a running prediction, kept only when the state is persisted.</summary>
+        private const string InputFileName = "input.bin";
+
+        /// <param name="stateFile">Where the state is saved after every change; null when it is forgotten on stop.</param>
+        public PredictionEngine(EmulatorOptions options, EmulatorStats stats, Credits credits, WebhookSender webhooks, HttpClient http, string dataDirectory, StateFile? stateFile = null)
         {
+            _stateFile = stateFile;
             _options = options;
             _stats = stats;
             _credits = credits;
@@ -118,7 +126,22 @@ namespace Fashn.Emulator
         /// <summary>Tracks an admitted prediction and starts its lifecycle.</summary>
         public void Start(Prediction prediction)
         {
+            if (_stateFile is not null && prediction.InputBytes is byte[] input)
+            {
+                // Kept on disk until it finishes, so that a restart can still render it.
+                string folder = Path.Combine(_dataDirectory, prediction.Id);
+                Directory.CreateDirectory(folder);
+                File.WriteAllBytes(Path.Combine(folder, InputFileName), input);
+            }
+
             _predictions[prediction.Id] = prediction;
+            Save();
+            RunLifecycle(prediction);
+        }
+
+        private void RunLifecycle(Prediction prediction)
+        {
+            prediction.RunClock.Start();
             Task lifecycle = Task.Run(() => RunLifecycleAsync(prediction));
             _lifecycles[lifecycle] = 0;
             lifecycle.ContinueWith(done => _lifecycles.TryRemove(done, out _), TaskScheduler.Default);
@@ -137,13 +160,18 @@ namespace Fashn.Emulator
             CancellationToken stopping = _stopping.Token;
             try
             {
-                await Task.Delay(_options.Scaled(StartingSeconds), stopping);
-                prediction.Status = PredictionStatuses.InQueue;
-                await Task.Delay(_options.Scaled(InQueueSeconds), stopping);
+                // Each phase ends at a fixed running time, so a prediction resumed after a restart only waits for what is left.
+                await Task.Delay(Remaining(prediction, StartingSeconds), stopping);
+                if (prediction.Status == PredictionStatuses.Starting)
+                {
+                    prediction.Status = PredictionStatuses.InQueue;
+                }
+
+                await Task.Delay(Remaining(prediction, StartingSeconds + InQueueSeconds), stopping);
                 prediction.Status = PredictionStatuses.Processing;
 
                 // Processing lasts max(render time, scaled processing time).
-                Task minimumTime = Task.Delay(_options.Scaled(_options.ProcessingSeconds), stopping);
+                Task minimumTime = Task.Delay(Remaining(prediction, StartingSeconds + InQueueSeconds + _options.ProcessingSeconds), stopping);
                 PredictionError? error = await ProduceOutputAsync(prediction, stopping);
                 await minimumTime;
                 Finish(prediction, error);
@@ -152,6 +180,13 @@ namespace Fashn.Emulator
             {
                 // The server is stopping; the prediction goes with it.
             }
+        }
+
+        /// <summary>How long until the prediction has been running for <paramref name="seconds"/> (unscaled).</summary>
+        private TimeSpan Remaining(Prediction prediction, double seconds)
+        {
+            TimeSpan left = _options.Scaled(seconds) - prediction.Active;
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
 
         /// <summary>Loads, checks and renders; returns the runtime error, or null once the output is on disk.</summary>
@@ -205,6 +240,12 @@ namespace Fashn.Emulator
             prediction.Error = error;
             Interlocked.Exchange(ref prediction.FinishedTicks, DateTime.UtcNow.Ticks);
             prediction.Status = error is null ? PredictionStatuses.Completed : PredictionStatuses.Failed;
+            prediction.RunClock.Stop();
+            if (_stateFile is not null)
+            {
+                TryDeleteFile(Path.Combine(_dataDirectory, prediction.Id, InputFileName));
+            }
+
             lock (_admissionLock)
             {
                 _credits.Release(spent: error is null);
@@ -221,6 +262,7 @@ namespace Fashn.Emulator
                 _stats.PredictionFailed();
             }
 
+            TrySave();
             if (prediction.Request.WebhookUrl is Uri webhook)
             {
                 _webhooks.Send(webhook, Describe(prediction, PublicBaseUri, DateTime.UtcNow));
@@ -260,6 +302,7 @@ namespace Fashn.Emulator
 
         private void Sweep(DateTime now)
         {
+            bool changed = false;
             foreach (Prediction prediction in _predictions.Values)
             {
                 if (!prediction.IsFinished)
@@ -271,12 +314,19 @@ namespace Fashn.Emulator
                 {
                     _predictions.TryRemove(prediction.Id, out _);
                     DeleteOutput(prediction);
+                    changed = true;
                 }
                 else if (prediction.Request.ReturnBase64 && prediction.OutputPath is not null && IsBase64Expired(prediction, now))
                 {
                     // Base64 outputs are not kept once they read "<base64>_expired".
                     DeleteOutput(prediction);
+                    changed = true;
                 }
+            }
+
+            if (changed)
+            {
+                TrySave();
             }
         }
 
@@ -300,9 +350,164 @@ namespace Fashn.Emulator
             }
         }
 
+        /// <summary>Takes back the predictions of an earlier run: finished ones are served again, running ones resume.</summary>
+        public void Restore(SavedState state)
+        {
+            DateTime now = DateTime.UtcNow;
+            foreach (SavedPrediction saved in state.Predictions)
+            {
+                OutputImageFormat format = saved.OutputFormat == "jpeg" ? OutputImageFormat.Jpeg : OutputImageFormat.Png;
+                Uri? webhook = saved.WebhookUrl is null ? null : new Uri(saved.WebhookUrl);
+                // A data URI is not kept (its decoded bytes are, in input.bin); the image text only matters for URLs.
+                var request = new RunRequest(saved.ImageUrl ?? "data:", saved.Prompt, saved.Seed, format, saved.ReturnBase64, webhook);
+                var prediction = new Prediction(saved.Id, request)
+                {
+                    InputKey = saved.InputSha256,
+                    InputProblem = saved.InputProblem,
+                    InjectedFailure = saved.InjectedFailure,
+                    CreatedTicks = saved.CreatedTicks,
+                    ActiveBefore = TimeSpan.FromSeconds(saved.ActiveSeconds),
+                };
+                prediction.Status = saved.Status;
+                prediction.FinishedTicks = saved.FinishedTicks;
+                prediction.Error = saved.ErrorName is null ? null : new PredictionError(saved.ErrorName, saved.ErrorMessage ?? "");
+                string folder = Path.Combine(_dataDirectory, saved.Id);
+                if (prediction.IsFinished)
+                {
+                    string? output = saved.OutputFile is null ? null : Path.Combine(folder, saved.OutputFile);
+                    prediction.OutputPath = output is not null && File.Exists(output) ? output : null;
+                    if (!IsCdnExpired(prediction, now))
+                    {
+                        _predictions[prediction.Id] = prediction;
+                    }
+                    else
+                    {
+                        DeleteOutput(prediction);
+                    }
+
+                    continue;
+                }
+
+                if (saved.ImageUrl is null && saved.InputProblem is null)
+                {
+                    string input = Path.Combine(folder, InputFileName);
+                    if (File.Exists(input))
+                    {
+                        prediction.InputBytes = File.ReadAllBytes(input);
+                    }
+                    else
+                    {
+                        prediction.InputProblem = "The input was lost while the emulator was stopped (input.bin is missing from its data folder).";
+                    }
+                }
+
+                // It was admitted before the stop: it holds its credit and its place under the concurrency limit again.
+                lock (_admissionLock)
+                {
+                    _credits.ReserveResumed();
+                    _running++;
+                    _stats.RunningChanged(+1);
+                }
+
+                _predictions[prediction.Id] = prediction;
+                RunLifecycle(prediction);
+            }
+
+            TrySave();
+        }
+
+        /// <summary>Saves the whole state (no-op without a state file). Throws when it cannot be written.</summary>
+        private void Save()
+        {
+            if (_stateFile is null)
+            {
+                return;
+            }
+
+            lock (_saveLock)
+            {
+                if (_saveClosed)
+                {
+                    return;
+                }
+
+                var state = new SavedState();
+                _credits.SaveTo(state);
+                _stats.SaveTo(state);
+                state.Predictions = _predictions.Values
+                    .OrderBy(prediction => prediction.CreatedTicks)
+                    .Select(ToSaved)
+                    .ToList();
+                _stateFile.Save(state);
+            }
+        }
+
+        /// <summary>Saves from a background task; a failed write is made good by the next save.</summary>
+        private void TrySave()
+        {
+            try
+            {
+                Save();
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        private static SavedPrediction ToSaved(Prediction prediction)
+        {
+            string status = prediction.Status;
+            bool finished = status is PredictionStatuses.Completed or PredictionStatuses.Failed;
+            PredictionError? error = prediction.Error;
+            return new SavedPrediction
+            {
+                Id = prediction.Id,
+                InputSha256 = prediction.InputKey,
+                ImageUrl = ImageInputs.IsUrl(prediction.Request.Image) ? prediction.Request.Image : null,
+                InputProblem = prediction.InputProblem,
+                InjectedFailure = prediction.InjectedFailure,
+                Prompt = prediction.Request.Prompt,
+                Seed = prediction.Request.Seed,
+                OutputFormat = prediction.Request.OutputFormat == OutputImageFormat.Jpeg ? "jpeg" : "png",
+                ReturnBase64 = prediction.Request.ReturnBase64,
+                WebhookUrl = prediction.Request.WebhookUrl?.AbsoluteUri,
+                Status = status,
+                ActiveSeconds = finished ? 0 : prediction.Active.TotalSeconds,
+                CreatedTicks = prediction.CreatedTicks,
+                FinishedTicks = Interlocked.Read(ref prediction.FinishedTicks),
+                ErrorName = error?.Name,
+                ErrorMessage = error?.Message,
+                OutputFile = prediction.OutputPath is null ? null : prediction.OutputFileName,
+                CreditsSpent = status == PredictionStatuses.Completed ? 1 : 0,
+            };
+        }
+
+        private static void TryDeleteFile(string path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
         public async ValueTask DisposeAsync()
         {
             _stopping.Cancel();
+            foreach (Prediction prediction in _predictions.Values)
+            {
+                // Time after the stop does not count as running.
+                prediction.RunClock.Stop();
+            }
+
             try
             {
                 await Task.WhenAll(_lifecycles.Keys.Append(_sweeper)).WaitAsync(TimeSpan.FromSeconds(10));
@@ -310,6 +515,13 @@ namespace Fashn.Emulator
             catch (TimeoutException)
             {
                 // A render still running finishes on its own; nothing waits for its result.
+            }
+
+            // The last word: running predictions with the time they have run, so a restart resumes them from there.
+            TrySave();
+            lock (_saveLock)
+            {
+                _saveClosed = true;
             }
 
             _stopping.Dispose();
@@ -338,6 +550,33 @@ namespace Fashn.Emulator
                 {
                     return (_subscription + _onDemand, _subscription, _onDemand);
                 }
+            }
+        }
+
+        public void SaveTo(SavedState state)
+        {
+            lock (_lock)
+            {
+                state.SubscriptionCredits = _subscription;
+                state.OnDemandCredits = _onDemand;
+            }
+        }
+
+        public void LoadFrom(SavedState state)
+        {
+            lock (_lock)
+            {
+                _subscription = Math.Max(0, state.SubscriptionCredits);
+                _onDemand = Math.Max(0, state.OnDemandCredits);
+            }
+        }
+
+        /// <summary>Reserves again the credit of a prediction resumed after a restart (it was admitted before the stop).</summary>
+        public void ReserveResumed()
+        {
+            lock (_lock)
+            {
+                _reserved++;
             }
         }
 

@@ -22,8 +22,9 @@ try
 {
     server = await EmulatorServer.StartAsync(options!);
 }
-catch (ArgumentException exception)
+catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or IOException)
 {
+    // A bad option, a data folder held by another emulator, a port in use.
     Console.Error.WriteLine(exception.Message);
     return 2;
 }
