@@ -38,7 +38,7 @@ namespace Fashn.Emulator
             new("--fault-fail-names", "<n1,n2>", "Error names injected failures draw from.", o => string.Join(",", o.FaultFailNames), (o, v) => o.FaultFailNames = List(v)),
             new("--fault-seed", "<n>", "Seed for fault draws so runs repeat.", o => o.FaultSeed?.ToString(CultureInfo.InvariantCulture) ?? "random", (o, v) => o.FaultSeed = Int(v)),
             new("--upload-bytes-per-second", "<n>", "Simulated uplink: read request bodies no faster (0 = unlimited).", o => Num(o.UploadBytesPerSecond), (o, v) => o.UploadBytesPerSecond = Long(v)),
-            new("--data-dir", "<path>", "Folder for outputs.", o => o.DataDirectory ?? "a temporary folder, deleted on exit", (o, v) => o.DataDirectory = v),
+            new("--data-dir", "<path>", "Folder for outputs and the state kept across restarts (state.json; one emulator at a time).", o => o.DataDirectory ?? "a temporary folder, state forgotten and folder deleted on exit", (o, v) => o.DataDirectory = v),
             new("--render-workers", "<n>", "Renders running at once.", o => Num(o.RenderWorkers), (o, v) => o.RenderWorkers = Int(v)),
             new("--allow-remote-urls", "", "Fetch image URLs from any host, not only loopback.", o => "off", (o, _) => o.AllowRemoteUrls = true),
             new("--allow-remote-webhooks", "", "Deliver webhooks to any host, not only loopback.", o => "off", (o, _) => o.AllowRemoteWebhooks = true),

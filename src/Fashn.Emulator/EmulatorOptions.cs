@@ -83,7 +83,11 @@ namespace Fashn.Emulator
         /// <summary>Simulated uplink: request bodies are read at most this fast. 0 = unlimited.</summary>
         public long UploadBytesPerSecond { get; set; }
 
-        /// <summary>Folder for outputs; null = a fresh temporary folder deleted when the server stops.</summary>
+        /// <summary>
+        /// Folder for outputs and, when given, for the state kept across restarts (<c>state.json</c>, locked by
+        /// <c>emulator.lock</c> so only one emulator uses it at a time). Null = a fresh temporary folder, state forgotten
+        /// and folder deleted when the server stops.
+        /// </summary>
         public string? DataDirectory { get; set; }
 
         /// <summary>Renders running at once on the background workers.</summary>

@@ -77,7 +77,15 @@ namespace Fashn.Emulator
             _engine = new PredictionEngine(options, _stats, _credits, webhooks, _http, _dataDirectory, stateFile);
             if (saved is not null)
             {
-                _engine.Restore(saved);
+                try
+                {
+                    _engine.Restore(saved);
+                }
+                catch
+                {
+                    _folderLock?.Dispose();
+                    throw;
+                }
             }
 
             _app = BuildApp();
@@ -88,7 +96,7 @@ namespace Fashn.Emulator
 
         public EmulatorOptions Options { get; }
 
-        /// <summary>Where outputs are written (one folder per prediction).</summary>
+        /// <summary>Where outputs are written (one folder per prediction), and state.json when the folder was given.</summary>
         public string DataDirectory => _dataDirectory;
 
         /// <summary>Starts listening. Refuses a non-loopback binding unless <see cref="EmulatorOptions.AllowNonLoopbackBinding"/>.</summary>
