@@ -3,8 +3,14 @@ using Fashn.Emulator.Imaging;
 using SkiaSharp;
 
 // Measures BackgroundChanger.Render on one thread against a plain decode+encode of the same input.
-// Usage: dotnet run -c Release --project bench/Fashn.Emulator.Bench [-- --samples <directory>]
+// Usage: dotnet run -c Release --project bench/Fashn.Emulator.Bench [-- --samples <directory> | --status-load]
 //   --samples writes a few renders of a photo-like input to look at, then exits.
+
+if (args.Length == 1 && args[0] == "--status-load")
+{
+    await StatusLoad.RunAsync();
+    return;
+}
 
 if (args.Length == 2 && args[0] == "--samples")
 {
