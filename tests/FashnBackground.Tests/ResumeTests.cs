@@ -51,6 +51,49 @@ public sealed class ResumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenTheServiceGoesAwayMidBatchEachUnfinishedInputIsReportedAndARerunCompletesWithoutPayingTwice()
+    {
+        using var folder = new TempFolder();
+        var data = Directory.CreateDirectory(folder.Combine("emulator-data")).FullName;
+        var files = Enumerable.Range(0, 12).Select(i => TestImages.WriteJpeg(folder.Combine($"g{i}.jpg"), variant: i)).ToArray();
+        var output = folder.Combine("out");
+        const string batch = "Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio' -Wait -MaximumRetryCount 1 -RetryIntervalSec 0.1 | " +
+                             "Save-FashnOutput -Destination $args[1]";
+        var first = await Emulators.StartFastAsync(o => { o.TimeScale = 0.1; o.DataDirectory = data; });
+        var baseUri = first.BaseUri;
+        using var host = new PowerShellHost(baseUri, Emulators.ApiKey);
+
+        PipelineResult interrupted;
+        using (var running = host.Start(batch, files, output))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((await Emulators.StatsAsync(first)).GetProperty("predictions").GetProperty("created").GetInt32() < 6 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+            await first.StopAsync(); // the service goes away with predictions running
+            interrupted = running.End();
+        }
+
+        // Every input is either saved or named in an error that says the service could not be reached.
+        Assert.Equal(12, interrupted.Output.Count + interrupted.Errors.Count);
+        Assert.NotEmpty(interrupted.Errors);
+        Assert.All(interrupted.Errors, e =>
+        {
+            Assert.Equal("Fashn.ServiceUnavailable", e.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains("run the command again", e.Exception.Message);
+        });
+
+        // The service comes back (same address, same state), and the same command finishes the batch.
+        await using var second = await Emulators.StartFastAsync(o => { o.TimeScale = 0.1; o.DataDirectory = data; o.Urls = baseUri.GetLeftPart(UriPartial.Authority); });
+        var rerun = host.Invoke(batch, files, output);
+
+        Assert.Empty(rerun.Errors);
+        Assert.Equal(12, Directory.GetFiles(output, "*.png").Length);
+        AssertOnePredictionPerImage(await Emulators.StatsAsync(second), files.Length);
+    }
+
+    [Fact]
     public async Task ACompletedBatchRunAgainCollectsEveryResultWithoutANewPrediction()
     {
         using var folder = new TempFolder();
