@@ -177,6 +177,7 @@ namespace Fashn.Client
             CancellationToken cancellationToken, string? predictionId = null)
         {
             var logPath = "/" + (path.IndexOf('?') >= 0 ? path.Substring(0, path.IndexOf('?')) : path);
+            Stopwatch? concurrencyWait = null;
             for (var attempt = 1; ; attempt++)
             {
                 await window.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -243,7 +244,20 @@ namespace Fashn.Client
                     var retryAfter = ReadRetryAfter(response);
                     Log(method, logPath, status, started.Elapsed, attempt, code);
                     var retryable = status == 429 && code != "OutOfCredits" || status >= 500 && !(isRun && status == 504);
-                    if (status == 429 && code == "ConcurrencyLimitExceeded") Budget.Slots.ServiceRefusedConcurrency();
+                    var concurrencyRefused = status == 429 && code == "ConcurrencyLimitExceeded";
+                    if (concurrencyRefused)
+                    {
+                        // Not a failure but "wait until a running prediction finishes" (predictions of an earlier run or
+                        // another client on the same key): hold back, and keep waiting for a while without using up retries.
+                        Budget.Slots.ServiceRefusedConcurrency();
+                        concurrencyWait ??= Stopwatch.StartNew();
+                        if (concurrencyWait.Elapsed < Options.MaxConcurrencyWait)
+                        {
+                            await Task.Delay(retryAfter ?? Backoff(Math.Min(attempt, 3)), cancellationToken).ConfigureAwait(false);
+                            attempt--;
+                            continue;
+                        }
+                    }
                     if (!retryable || attempt > Options.MaxRetries)
                     {
                         throw CreateApiError(code, message, response.StatusCode, method, logPath, predictionId, attempt);

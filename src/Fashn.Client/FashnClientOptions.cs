@@ -38,6 +38,9 @@ namespace Fashn.Client
         /// <summary>A Retry-After longer than this is not waited for; the request fails instead.</summary>
         public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>How long a request keeps waiting while the service answers 429 ConcurrencyLimitExceeded.</summary>
+        public TimeSpan MaxConcurrencyWait { get; set; } = TimeSpan.FromMinutes(10);
+
         /// <summary>The largest output file accepted, downloaded or decoded from a data URI.</summary>
         public long MaxOutputBytes { get; set; } = 100L * 1024 * 1024;
 

@@ -66,18 +66,42 @@ public sealed class ApiClientTests
     }
 
     [Fact]
-    public async Task ServerErrorsAndConcurrencyLimitsAreRetriedUpToTheRetryCount()
+    public async Task ServerErrorsAreRetriedUpToTheRetryCount()
     {
-        var handler = new FakeHandler((_, n) => Task.FromResult(n % 2 == 1
-            ? FakeHandler.ApiError(HttpStatusCode.InternalServerError, "InternalServerError")
-            : FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")));
+        var handler = new FakeHandler((_, _) => Task.FromResult(FakeHandler.ApiError(HttpStatusCode.InternalServerError, "InternalServerError")));
         using var client = TestClients.Create(handler, o => o.MaxRetries = 3);
 
         var error = await Assert.ThrowsAsync<FashnException>(() => client.GetStatusAsync("p1", default));
 
         Assert.Equal(4, handler.Requests.Count);
-        Assert.Equal("ConcurrencyLimitExceeded", error.ErrorCode);
+        Assert.Equal("InternalServerError", error.ErrorCode);
         Assert.Equal("p1", error.PredictionId);
+    }
+
+    [Fact]
+    public async Task ConcurrencyRefusalsAreWaitedOutWithoutUsingUpRetries()
+    {
+        var handler = new FakeHandler((_, n) => Task.FromResult(n <= 5
+            ? FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")
+            : FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p7\"}")));
+        using var client = TestClients.Create(handler, o => o.MaxRetries = 1);
+
+        var id = await client.RunAsync(new RunRequest("https://example.com/a.jpg", "studio"), default);
+
+        Assert.Equal("p7", id);
+        Assert.Equal(6, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task WaitingForConcurrencyIsBounded()
+    {
+        var handler = new FakeHandler((_, _) => Task.FromResult(FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")));
+        using var client = TestClients.Create(handler, o => { o.MaxRetries = 1; o.MaxConcurrencyWait = TimeSpan.FromMilliseconds(200); });
+
+        var error = await Assert.ThrowsAsync<FashnException>(() => client.RunAsync(new RunRequest("https://example.com/a.jpg", "studio"), default));
+
+        Assert.Equal("ConcurrencyLimitExceeded", error.ErrorCode);
+        Assert.True(handler.Requests.Count >= 3);
     }
 
     [Fact]
