@@ -102,6 +102,7 @@ namespace Fashn.Client
     {
         private readonly FashnApiClient _client;
         private readonly SemaphoreSlim _throttle;
+        private readonly CancellationTokenSource _submissionsStopped = new CancellationTokenSource();
 
         public PredictionRunner(FashnApiClient client, int throttleLimit, int maxPredictionRetries = 2)
         {
@@ -113,6 +114,12 @@ namespace Fashn.Client
         }
 
         public int MaxPredictionRetries { get; }
+
+        /// <summary>
+        /// No new prediction is started after this (out of credits): inputs still waiting for their turn are cancelled,
+        /// while predictions already running are still waited for and collected, since they are paid for.
+        /// </summary>
+        public void StopSubmitting() => _submissionsStopped.Cancel();
 
         /// <summary>Where started predictions are recorded; null for none.</summary>
         public PredictionJournal? Journal { get; set; }
@@ -127,14 +134,16 @@ namespace Fashn.Client
         public async Task<PredictionOutcome> RunAsync(PredictionJob job, bool wait, TimeSpan? waitTimeout, CancellationToken cancellationToken)
         {
             var outcome = new PredictionOutcome(job.Source);
-            await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            using var waitingForTurn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _submissionsStopped.Token);
+            await _throttle.WaitAsync(waitingForTurn.Token).ConfigureAwait(false);
             try
             {
                 string? journalKey = null;
                 var firstAttempt = true;
                 while (true)
                 {
-                    var retry = await RunOnceAsync(job, outcome, wait, waitTimeout, firstAttempt, journalKey, key => journalKey = key, cancellationToken).ConfigureAwait(false);
+                    var retry = await RunOnceAsync(job, outcome, wait, waitTimeout, firstAttempt, journalKey, key => journalKey = key,
+                        waitingForTurn.Token, cancellationToken).ConfigureAwait(false);
                     firstAttempt = false;
                     if (!retry) return outcome;
                 }
@@ -158,10 +167,10 @@ namespace Fashn.Client
 
         /// <summary>One prediction for the job: collected from the journal, or submitted. True means: submit again.</summary>
         private async Task<bool> RunOnceAsync(PredictionJob job, PredictionOutcome outcome, bool wait, TimeSpan? waitTimeout, bool firstAttempt,
-            string? journalKey, Action<string> setJournalKey, CancellationToken cancellationToken)
+            string? journalKey, Action<string> setJournalKey, CancellationToken waitingForTurn, CancellationToken cancellationToken)
         {
             var slots = _client.Budget.Slots;
-            await slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            await slots.AcquireAsync(waitingForTurn).ConfigureAwait(false);
             var slotHeld = true;
             string? id = null;
             try
@@ -207,6 +216,7 @@ namespace Fashn.Client
 
                 if (id == null)
                 {
+                    waitingForTurn.ThrowIfCancellationRequested();
                     RunRequest request;
                     try
                     {

@@ -393,3 +393,28 @@ public sealed class OutputNamingTests
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
 }
+
+public sealed class OutOfCreditsTests
+{
+    [Fact]
+    public async Task RunningOutOfCreditsStopsTheBatchButKeepsWhatWasPaidFor()
+    {
+        await using var emulator = await Emulators.StartFastAsync(o => { o.Credits = 3; o.SubscriptionCredits = 0; });
+        using var folder = new TempFolder();
+        var files = Enumerable.Range(0, 10).Select(i => TestImages.WriteJpeg(folder.Combine($"o{i}.jpg"), variant: i)).ToArray();
+        var output = folder.Combine("out");
+        using var host = new PowerShellHost(emulator.BaseUri, Emulators.ApiKey);
+
+        var result = host.Invoke("Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio' -Wait | Save-FashnOutput -Destination $args[1]", files, output);
+
+        // The batch ends with one error that says why, and the three predictions that were paid for are saved.
+        var stop = Assert.Single(result.Errors);
+        Assert.StartsWith("Fashn.OutOfCredits", stop.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.QuotaExceeded, stop.CategoryInfo.Category);
+        Assert.Contains("credits", stop.Exception.Message);
+        Assert.Equal(3, Directory.GetFiles(output).Length);
+        var stats = await Emulators.StatsAsync(emulator);
+        Assert.Equal(3, stats.GetProperty("predictions").GetProperty("completed").GetInt32());
+        Assert.Equal(0, stats.GetProperty("credits").GetInt32());
+    }
+}

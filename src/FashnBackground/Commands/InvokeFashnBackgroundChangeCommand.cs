@@ -194,8 +194,8 @@ namespace FashnBackground.Commands
             }
             if (_batchStoppedBy != null)
             {
-                // The rest was cancelled by this command, not by Ctrl+C: write what finished, then stop with the reason.
-                WaitForCancelledWork(_work);
+                // The rest was stopped by this command, not by Ctrl+C: write what finished, then stop with the reason.
+                if (!completed) WaitForCancelledWork(_work);
                 ReportInFlight();
                 ThrowTerminatingError(_batchStoppedBy);
             }
@@ -375,11 +375,13 @@ namespace FashnBackground.Commands
                 var record = FashnCmdletBase.CreateErrorRecord(outcome.Failure, target);
                 if (outcome.StopsBatch)
                 {
-                    // Nothing more can succeed (no credits, key refused): stop the rest and end with this error.
+                    // Nothing more can succeed: stop the rest and end with this error. Out of credits, the predictions
+                    // already running are paid for, so they are still collected; with a refused key nothing can be.
                     if (_batchStoppedBy == null)
                     {
                         _batchStoppedBy = record;
-                        StopRemaining();
+                        if (outcome.Failure.ErrorCode == "OutOfCredits") _runner!.StopSubmitting();
+                        else CancelWork();
                     }
                     return;
                 }
@@ -389,13 +391,6 @@ namespace FashnBackground.Commands
             var prediction = ToPrediction(outcome);
             PredictionHistory.Remember(prediction);
             WriteObject(prediction);
-        }
-
-        private void StopRemaining()
-        {
-            // Cancelling the command's token stops every queued and running job; predictions already running
-            // at FASHN keep their places until seen finished.
-            CancelWork();
         }
 
         private FashnPrediction ToPrediction(PredictionOutcome outcome)
