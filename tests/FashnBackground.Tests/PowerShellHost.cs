@@ -85,32 +85,24 @@ public sealed class PowerShellHost : IDisposable
     public TestConsoleHost Console { get; } = new();
 
     /// <summary>Runs a script (with $args) to its end and collects every stream.</summary>
-    public PipelineResult Invoke(string script, params object?[] arguments)
+    public PipelineResult Invoke(string script, params object?[] arguments) => Run(ps =>
     {
-        using var ps = PowerShell.Create();
-        ps.Runspace = _runspace;
         ps.AddScript(script);
         foreach (var argument in arguments) ps.AddArgument(argument);
-        Collection<PSObject> output = new();
-        RuntimeException? terminating = null;
-        try
-        {
-            output = ps.Invoke();
-        }
-        catch (RuntimeException ex)
-        {
-            terminating = ex;
-        }
-        return Collect(ps, output, terminating);
-    }
+    });
 
     /// <summary>Runs one command with named parameters: a terminating error ends up in <see cref="PipelineResult.Terminating"/>.</summary>
-    public PipelineResult InvokeCommand(string command, Dictionary<string, object?> parameters)
+    public PipelineResult InvokeCommand(string command, Dictionary<string, object?> parameters) => Run(ps =>
+    {
+        ps.AddCommand(command);
+        foreach (var (name, value) in parameters) ps.AddParameter(name, value);
+    });
+
+    private PipelineResult Run(Action<PowerShell> build)
     {
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
-        ps.AddCommand(command);
-        foreach (var (name, value) in parameters) ps.AddParameter(name, value);
+        build(ps);
         Collection<PSObject> output = new();
         RuntimeException? terminating = null;
         try
