@@ -300,12 +300,14 @@ namespace FashnBackground.Commands
                     WriteError(FashnCmdletBase.CreateErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
                         $"'{path}' is a folder, not an image file. Pipe the files in it instead, for example Get-ChildItem '{path}' -File | Invoke-FashnBackgroundChange."), target));
                     _failed++;
+                    _finished++;
                     continue;
                 }
                 if (!File.Exists(path))
                 {
                     WriteError(NotFound(path, target));
                     _failed++;
+                    _finished++;
                     continue;
                 }
                 var preparation = _preparation!;
@@ -329,6 +331,7 @@ namespace FashnBackground.Commands
             {
                 WriteError(FashnCmdletBase.CreateErrorRecord(ex, reference.Length > 200 ? reference.Substring(0, 200) + "..." : reference));
                 _failed++;
+                _finished++;
                 return;
             }
             var source = image.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? "data URI" : image;
