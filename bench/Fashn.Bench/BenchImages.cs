@@ -36,7 +36,8 @@ internal static class BenchImages
         return files;
     }
 
-    private static byte[] DrawSmall(int index)
+    /// <summary>One 320x240 JPEG; index picks its colours and marks.</summary>
+    public static byte[] DrawSmall(int index)
     {
         var random = new Random(index + 1);
         using var bitmap = new SKBitmap(new SKImageInfo(320, 240, SKColorType.Rgba8888, SKAlphaType.Opaque));
