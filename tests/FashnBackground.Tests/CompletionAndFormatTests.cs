@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+using System.Security;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Xunit;
+
+namespace FashnBackground.Tests;
+
+/// <summary>Tab completion as the console offers it, and how predictions and errors print, in the real engine.</summary>
+public sealed class CompletionAndFormatTests : IAsyncLifetime
+{
+    private Fashn.Emulator.EmulatorServer _emulator = null!;
+
+    public async Task InitializeAsync() => _emulator = await Emulators.StartFastAsync();
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    private PowerShellHost NewHost() => new(_emulator.BaseUri, Emulators.ApiKey);
+
+    /// <summary>What TabExpansion2 offers with the cursor at the end of the line, as a user pressing Tab sees it.</summary>
+    private static List<CompletionResult> Complete(PowerShellHost host, string line)
+    {
+        var result = host.Invoke("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches", line);
+        Assert.Empty(result.Errors);
+        return result.Output.Select(o => (CompletionResult)o.BaseObject).ToList();
+    }
+
+    [Fact]
+    public void OutputFormatCompletesToPngAndJpeg()
+    {
+        using var host = NewHost();
+
+        var all = Complete(host, "Invoke-FashnBackgroundChange -Path a.jpg -Prompt studio -OutputFormat ");
+        Assert.Equal(new[] { "jpeg", "png" }, all.Select(c => c.CompletionText).Order());
+
+        var narrowed = Complete(host, "Invoke-FashnBackgroundChange -Path a.jpg -Prompt studio -OutputFormat j");
+        Assert.Equal("jpeg", Assert.Single(narrowed).CompletionText);
+    }
+
+    [Fact]
+    public void ModelNameCompletesToTheModelsThatTakeAnImageAndAPrompt()
+    {
+        using var host = NewHost();
+
+        var all = Complete(host, "Invoke-FashnBackgroundChange -Path a.jpg -Prompt studio -ModelName ");
+        Assert.Equal(new[] { "background-change", "edit" }, all.Select(c => c.CompletionText).Order());
+
+        Assert.Equal("edit", Assert.Single(Complete(host, "Invoke-FashnBackgroundChange -Prompt studio -ModelName e")).CompletionText);
+    }
+
+    [Fact]
+    public void IdCompletesToThePredictionsThisSessionHasSeen()
+    {
+        using var folder = new TempFolder();
+        var file = TestImages.WriteJpeg(folder.Combine("completion-shoe.jpg"), variant: 91);
+        using var host = NewHost();
+        const string unseenPrefix = "zz-never-seen-";
+        Assert.Empty(Complete(host, "Get-FashnPrediction -Id " + unseenPrefix));
+
+        var submitted = host.Invoke("Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio' -NoJournal", file);
+        var id = (string)Assert.Single(submitted.Output).Properties["Id"].Value;
+
+        var offered = Complete(host, "Get-FashnPrediction -Id ");
+        var match = Assert.Single(offered, c => c.CompletionText == id);
+        Assert.Contains("completion-shoe.jpg", match.ToolTip);
+        var byPrefix = Complete(host, "Get-FashnPrediction -Id " + id[..6]);
+        Assert.Contains(byPrefix, c => c.CompletionText == id);
+        Assert.All(byPrefix, c => Assert.StartsWith(id[..6], c.CompletionText));
+    }
+
+    [Fact]
+    public void FormatViewsReferenceOnlyPropertiesThatExist()
+    {
+        var formatFile = Path.Combine(ModuleLayout.StagedFolder, "FashnBackground.format.ps1xml");
+        var xml = XDocument.Load(formatFile);
+        using var host = NewHost();
+        var views = xml.Descendants("View").ToList();
+        Assert.Contains(views, v => v.Element("TableControl") != null && v.Descendants("TypeName").Single().Value == "FashnBackground.FashnPrediction");
+        Assert.Contains(views, v => v.Element("ListControl") != null && v.Descendants("TypeName").Single().Value == "FashnBackground.FashnPrediction");
+
+        foreach (var view in views)
+        {
+            var typeName = view.Descendants("TypeName").Single().Value;
+            var properties = host.Invoke("([type]$args[0]).GetProperties().Name", typeName);
+            Assert.Empty(properties.Errors);
+            var names = properties.Output.Select(o => o.ToString()).ToHashSet();
+            Assert.NotEmpty(names);
+            foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
+            {
+                Assert.True(names.Contains(property), $"{typeName} has no property {property} (view {view.Element("Name")!.Value})");
+            }
+            foreach (var script in view.Descendants("ScriptBlock").Select(s => s.Value))
+            {
+                var ast = Parser.ParseInput(script, out _, out var errors);
+                Assert.Empty(errors);
+                var used = ast.FindAll(a => a is MemberExpressionAst { Expression: VariableExpressionAst { VariablePath.UserPath: "_" } }, true)
+                    .Cast<MemberExpressionAst>().Select(m => ((StringConstantExpressionAst)m.Member).Value);
+                foreach (var property in used) Assert.True(names.Contains(property), $"{typeName} has no property {property} used in: {script}");
+            }
+        }
+
+        var table = views.First(v => v.Element("TableControl") != null && v.Descendants("TypeName").Single().Value == "FashnBackground.FashnPrediction");
+        Assert.Equal(new[] { "Id", "Status", "Source", "Output or error", "Seconds" }, table.Descendants("Label").Select(l => l.Value));
+    }
+
+    [Fact]
+    public void PredictionsPrintAsATableWithFileNamesAndErrorsInline()
+    {
+        using var folder = new TempFolder();
+        var file = TestImages.WriteJpeg(folder.Combine("table-mug.jpg"), variant: 92);
+        using var console = new RenderingRunspace(_emulator.BaseUri);
+
+        console.Run(
+            "Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio' -Wait -NoJournal | Out-Default; " +
+            "$failing = Invoke-FashnBackgroundChange -Uri 'http://127.0.0.1:9/unreachable.jpg' -Prompt 'studio' -NoJournal; " +
+            "Get-FashnPrediction -Id $failing.Id -Wait | Out-Default", file);
+
+        var lines = console.PlainText.Split('\n').Select(l => l.TrimEnd()).ToList();
+        var header = lines.First(l => l.StartsWith("Id ") && l.Contains("Status") && l.Contains("Source") && l.Contains("Output or error") && l.EndsWith("Seconds"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, "^-- +------ +------ +---------------"));
+        // The completed one: its file name (not the full path), its CDN output and its seconds.
+        var completed = Assert.Single(lines, l => l.Contains(" completed "));
+        Assert.Contains(" table-mug.jpg ", completed);
+        Assert.DoesNotContain(folder.Path, completed);
+        Assert.Contains("/cdn/", completed);
+        Assert.Matches("\\d+(\\.\\d+)?$", completed);
+        // The failed one: the FASHN error name and message in place of an output.
+        var failed = Assert.Single(lines, l => l.Contains(" failed "));
+        Assert.Contains("ImageLoadError: ", failed);
+        Assert.True(lines.IndexOf(header) < lines.IndexOf(completed));
+    }
+
+    [Fact]
+    public void AnErrorPrintsAsOneMessageThatSaysWhatToDoWithoutAStackTrace()
+    {
+        using var console = new RenderingRunspace(_emulator.BaseUri);
+
+        console.Run("Get-FashnPrediction -Id 'no-such-prediction-42' 2>&1 | Out-Default");
+
+        var text = console.PlainText;
+        Assert.Contains("Get-FashnPrediction", text);
+        Assert.Contains("404 NotFound", text);
+        Assert.Contains("unknown or no longer tracked", text);
+        Assert.DoesNotContain("   at ", text);
+        Assert.DoesNotContain("Exception", text);
+        Assert.DoesNotContain(Emulators.ApiKey, text);
+    }
+
+    [Fact]
+    public void CreditsPrintAsATable()
+    {
+        using var console = new RenderingRunspace(_emulator.BaseUri);
+
+        console.Run("Get-FashnCredits | Out-Default");
+
+        var lines = console.PlainText.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        Assert.Equal("Total Subscription OnDemand", Regex.Replace(lines[0], " +", " "));
+        Assert.Matches("^\\d+ +\\d+ +\\d+$", lines[2]);
+    }
+}
+
+/// <summary>
+/// A runspace whose host records what PowerShell's formatter writes to the console, so a test can read what a user
+/// sees (the hosted engine has no Out-String; Out-Default renders to the host with the module's format views).
+/// </summary>
+public sealed class RenderingRunspace : IDisposable
+{
+    private readonly RecordingHost _host = new();
+    private readonly Runspace _runspace;
+
+    public RenderingRunspace(Uri baseUri)
+    {
+        _runspace = RunspaceFactory.CreateRunspace(_host, InitialSessionState.CreateDefault2());
+        _runspace.Open();
+        Run("Import-Module $args[0]; $PSDefaultParameterValues['*-Fashn*:BaseUri'] = $args[1]; $PSDefaultParameterValues['*-Fashn*:ApiKey'] = $args[2]",
+            ModuleLayout.StagedManifest, baseUri.AbsoluteUri, Emulators.ApiKey);
+    }
+
+    /// <summary>The console text without colour escapes.</summary>
+    public string PlainText => Regex.Replace(_host.Text, "\u001b\\[[0-9;]*m", "").Replace("\r\n", "\n");
+
+    public void Run(string script, params object[] arguments)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        foreach (var argument in arguments) ps.AddArgument(argument);
+        ps.Invoke();
+        if (ps.Streams.Error.Count > 0) throw new InvalidOperationException(string.Join("\n", ps.Streams.Error));
+    }
+
+    public void Dispose() => _runspace.Dispose();
+
+    private sealed class RecordingHost : PSHost
+    {
+        private readonly RecordingUI _ui = new();
+        public string Text => _ui.Text;
+        public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
+        public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
+        public override Guid InstanceId { get; } = Guid.NewGuid();
+        public override string Name => "FashnRenderingHost";
+        public override PSHostUserInterface UI => _ui;
+        public override Version Version => new(1, 0);
+        public override void EnterNestedPrompt() => throw new NotSupportedException();
+        public override void ExitNestedPrompt() => throw new NotSupportedException();
+        public override void NotifyBeginApplication() { }
+        public override void NotifyEndApplication() { }
+        public override void SetShouldExit(int exitCode) { }
+    }
+
+    private sealed class RecordingUI : PSHostUserInterface
+    {
+        private readonly StringBuilder _text = new();
+        private readonly FixedSizeRawUI _raw = new();
+        public string Text { get { lock (_text) return _text.ToString(); } }
+        public override PSHostRawUserInterface RawUI => _raw;
+        private void Append(string value) { lock (_text) _text.Append(value); }
+        public override void Write(string value) => Append(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Append(value);
+        public override void WriteLine(string value) => Append(value + "\n");
+        public override void WriteErrorLine(string value) => Append(value + "\n");
+        public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
+        public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
+        public override void WriteDebugLine(string message) { }
+        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) => throw new NotSupportedException();
+        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) => throw new NotSupportedException();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
+        public override string ReadLine() => throw new NotSupportedException();
+        public override SecureString ReadLineAsSecureString() => throw new NotSupportedException();
+    }
+
+    /// <summary>A 120-column console, the width the formatter lays tables out for.</summary>
+    private sealed class FixedSizeRawUI : PSHostRawUserInterface
+    {
+        public override ConsoleColor BackgroundColor { get; set; }
+        public override ConsoleColor ForegroundColor { get; set; }
+        public override Size BufferSize { get => new(120, 3000); set { } }
+        public override Coordinates CursorPosition { get; set; }
+        public override int CursorSize { get; set; }
+        public override bool KeyAvailable => false;
+        public override Size MaxPhysicalWindowSize => new(120, 50);
+        public override Size MaxWindowSize => new(120, 50);
+        public override Coordinates WindowPosition { get; set; }
+        public override Size WindowSize { get => new(120, 50); set { } }
+        public override string WindowTitle { get; set; } = "";
+        public override void FlushInputBuffer() { }
+        public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
+        public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
+        public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
+        public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
+        public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
+    }
+}
