@@ -97,10 +97,15 @@ namespace Fashn.Client
             if (_ownsHttp) _http.Dispose();
         }
 
-        internal static string SerializeRunBody(RunRequest request)
+        /// <summary>
+        /// The JSON body as UTF-8 bytes: one copy of the (possibly megabytes of) image data, not several strings.
+        /// The relaxed encoder writes base64's '+' as it is instead of "\u002B" (7-8 % fewer bytes); the body is not
+        /// embedded in HTML, where that escaping would matter.
+        /// </summary>
+        internal static byte[] SerializeRunBody(RunRequest request)
         {
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 writer.WriteStartObject();
                 writer.WriteString("model_name", request.ModelName);
@@ -113,7 +118,7 @@ namespace Fashn.Client
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
-            return Encoding.UTF8.GetString(stream.ToArray());
+            return stream.ToArray();
         }
 
         internal static PredictionStatus ParseStatus(JsonElement root, string requestedId, int? creditsUsed)
@@ -173,7 +178,7 @@ namespace Fashn.Client
             public void Dispose() => Json.Dispose();
         }
 
-        private async Task<Answer> SendAsync(HttpMethod method, string path, string? body, RateWindow window, bool isRun,
+        private async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? body, RateWindow window, bool isRun,
             CancellationToken cancellationToken, string? predictionId = null)
         {
             var logPath = "/" + (path.IndexOf('?') >= 0 ? path.Substring(0, path.IndexOf('?')) : path);
@@ -185,7 +190,11 @@ namespace Fashn.Client
                 using var request = new HttpRequestMessage(method, new Uri(Options.BaseUri, path));
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Options.ApiKey);
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                if (body != null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                if (body != null)
+                {
+                    request.Content = new ByteArrayContent(body);
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                }
 
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(Options.RequestTimeout);

@@ -217,20 +217,9 @@ namespace Fashn.Client
                 if (id == null)
                 {
                     waitingForTurn.ThrowIfCancellationRequested();
-                    RunRequest request;
                     try
                     {
-                        request = await job.CreateRequest(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (FashnException ex)
-                    {
-                        outcome.Failure = ex;
-                        return false;
-                    }
-                    outcome.SentImage = request.SentImage ?? outcome.SentImage;
-                    try
-                    {
-                        id = await _client.RunAsync(request, cancellationToken).ConfigureAwait(false);
+                        id = await SubmitAsync(job, outcome, cancellationToken).ConfigureAwait(false);
                     }
                     catch (FashnException ex)
                     {
@@ -311,6 +300,17 @@ namespace Fashn.Client
             {
                 if (slotHeld) slots.Release(finished: false);
             }
+        }
+
+        /// <summary>
+        /// Builds the request (reading the input now that its turn has come) and sends it. A method of its own so that
+        /// the request, which holds the whole image, is not kept alive while the prediction is waited for.
+        /// </summary>
+        private async Task<string> SubmitAsync(PredictionJob job, PredictionOutcome outcome, CancellationToken cancellationToken)
+        {
+            var request = await job.CreateRequest(cancellationToken).ConfigureAwait(false);
+            outcome.SentImage = request.SentImage ?? outcome.SentImage;
+            return await _client.RunAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>

@@ -14,7 +14,7 @@ public sealed class ApiClientTests
         var handler = new FakeHandler((_, _) => Task.FromResult(FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"123a87r9-x-u1\",\"error\":null}")));
         using var client = TestClients.Create(handler);
 
-        var id = await client.RunAsync(new RunRequest("data:image/png;base64,AAAA", "beach sunset") { Seed = 42, OutputFormat = "jpeg", ReturnBase64 = true }, default);
+        var id = await client.RunAsync(new RunRequest("data:image/png;base64,AA+/", "beach sunset") { Seed = 42, OutputFormat = "jpeg", ReturnBase64 = true }, default);
 
         Assert.Equal("123a87r9-x-u1", id);
         var request = Assert.Single(handler.Requests);
@@ -23,7 +23,8 @@ public sealed class ApiClientTests
         using var body = JsonDocument.Parse(request.Body!);
         Assert.Equal("background-change", body.RootElement.GetProperty("model_name").GetString());
         var inputs = body.RootElement.GetProperty("inputs");
-        Assert.Equal("data:image/png;base64,AAAA", inputs.GetProperty("image").GetString());
+        Assert.Equal("data:image/png;base64,AA+/", inputs.GetProperty("image").GetString());
+        Assert.Contains("AA+/", request.Body); // base64 is sent as it is, not as "\u002B" escapes
         Assert.Equal("beach sunset", inputs.GetProperty("prompt").GetString());
         Assert.Equal(42, inputs.GetProperty("seed").GetInt64());
         Assert.Equal("jpeg", inputs.GetProperty("output_format").GetString());
