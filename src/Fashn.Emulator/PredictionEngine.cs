@@ -239,13 +239,14 @@ namespace Fashn.Emulator
         {
             prediction.Error = error;
             Interlocked.Exchange(ref prediction.FinishedTicks, DateTime.UtcNow.Ticks);
-            prediction.Status = error is null ? PredictionStatuses.Completed : PredictionStatuses.Failed;
             prediction.RunClock.Stop();
             if (_stateFile is not null)
             {
                 TryDeleteFile(Path.Combine(_dataDirectory, prediction.Id, InputFileName));
             }
 
+            // Credits, the running count and the counters are settled before the status says finished, as at the
+            // real service: a client that sees "completed" and at once starts the next prediction must find its place free.
             lock (_admissionLock)
             {
                 _credits.Release(spent: error is null);
@@ -262,6 +263,7 @@ namespace Fashn.Emulator
                 _stats.PredictionFailed();
             }
 
+            prediction.Status = error is null ? PredictionStatuses.Completed : PredictionStatuses.Failed;
             TrySave();
             if (prediction.Request.WebhookUrl is Uri webhook)
             {
