@@ -170,7 +170,7 @@ public sealed class CompletionAndFormatTests : IAsyncLifetime
 /// </summary>
 public sealed class RenderingRunspace : IDisposable
 {
-    private readonly RecordingHost _host = new();
+    private readonly TestConsoleHost _host = new();
     private readonly Runspace _runspace;
 
     public RenderingRunspace(Uri baseUri)
@@ -195,66 +195,4 @@ public sealed class RenderingRunspace : IDisposable
     }
 
     public void Dispose() => _runspace.Dispose();
-
-    private sealed class RecordingHost : PSHost
-    {
-        private readonly RecordingUI _ui = new();
-        public string Text => _ui.Text;
-        public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
-        public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
-        public override Guid InstanceId { get; } = Guid.NewGuid();
-        public override string Name => "FashnRenderingHost";
-        public override PSHostUserInterface UI => _ui;
-        public override Version Version => new(1, 0);
-        public override void EnterNestedPrompt() => throw new NotSupportedException();
-        public override void ExitNestedPrompt() => throw new NotSupportedException();
-        public override void NotifyBeginApplication() { }
-        public override void NotifyEndApplication() { }
-        public override void SetShouldExit(int exitCode) { }
-    }
-
-    private sealed class RecordingUI : PSHostUserInterface
-    {
-        private readonly StringBuilder _text = new();
-        private readonly FixedSizeRawUI _raw = new();
-        public string Text { get { lock (_text) return _text.ToString(); } }
-        public override PSHostRawUserInterface RawUI => _raw;
-        private void Append(string value) { lock (_text) _text.Append(value); }
-        public override void Write(string value) => Append(value);
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Append(value);
-        public override void WriteLine(string value) => Append(value + "\n");
-        public override void WriteErrorLine(string value) => Append(value + "\n");
-        public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
-        public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
-        public override void WriteDebugLine(string message) { }
-        public override void WriteProgress(long sourceId, ProgressRecord record) { }
-        public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) => throw new NotSupportedException();
-        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) => throw new NotSupportedException();
-        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
-        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
-        public override string ReadLine() => throw new NotSupportedException();
-        public override SecureString ReadLineAsSecureString() => throw new NotSupportedException();
-    }
-
-    /// <summary>A 120-column console, the width the formatter lays tables out for.</summary>
-    private sealed class FixedSizeRawUI : PSHostRawUserInterface
-    {
-        public override ConsoleColor BackgroundColor { get; set; }
-        public override ConsoleColor ForegroundColor { get; set; }
-        public override Size BufferSize { get => new(120, 3000); set { } }
-        public override Coordinates CursorPosition { get; set; }
-        public override int CursorSize { get; set; }
-        public override bool KeyAvailable => false;
-        public override Size MaxPhysicalWindowSize => new(120, 50);
-        public override Size MaxWindowSize => new(120, 50);
-        public override Coordinates WindowPosition { get; set; }
-        public override Size WindowSize { get => new(120, 50); set { } }
-        public override string WindowTitle { get; set; } = "";
-        public override void FlushInputBuffer() { }
-        public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
-        public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
-        public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
-        public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
-        public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
-    }
 }
