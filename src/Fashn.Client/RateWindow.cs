@@ -13,7 +13,7 @@ namespace Fashn.Client
     internal sealed class RateWindow
     {
         // Our clock and the service's differ by the network delay; a small margin keeps us inside its window.
-        private static readonly TimeSpan MinimumMargin = TimeSpan.FromMilliseconds(50);
+        private static readonly TimeSpan MinimumMargin = TimeSpan.FromMilliseconds(100);
 
         private readonly object _gate = new object();
         private readonly Queue<TimeSpan> _sent = new Queue<TimeSpan>();
