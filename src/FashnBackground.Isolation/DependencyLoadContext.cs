@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -42,38 +41,35 @@ namespace FashnBackground.Isolation
 
         protected override Assembly? Load(AssemblyName assemblyName)
         {
+            var path = Path.Combine(_dependencyFolder, assemblyName.Name + ".dll");
+            // Not shipped with the module (the framework, System.Management.Automation): the default context has it.
+            if (!File.Exists(path)) return null;
             // The framework's own copy wins when it is at least as new as the one asked for: the netstandard2.0
             // polyfills the module ships (System.Memory, System.Buffers, ...) must not duplicate the runtime's types.
             // Anything else the module ships (a newer System.Text.Json, SkiaSharp, the client core) comes from its folder.
-            if (FrameworkVersions.Value.TryGetValue(assemblyName.Name!, out var frameworkVersion) &&
-                frameworkVersion >= (assemblyName.Version ?? new Version(0, 0)))
-            {
-                return null;
-            }
-            var path = Path.Combine(_dependencyFolder, assemblyName.Name + ".dll");
-            // Not shipped with the module (the framework, System.Management.Automation): the default context has it.
-            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+            var frameworkVersion = FrameworkVersionOf(assemblyName.Name!);
+            if (frameworkVersion != null && frameworkVersion >= (assemblyName.Version ?? new Version(0, 0))) return null;
+            return LoadFromAssemblyPath(path);
         }
 
-        /// <summary>The versions of the assemblies the host process was started with (its trusted platform assemblies).</summary>
-        private static readonly Lazy<Dictionary<string, Version>> FrameworkVersions = new Lazy<Dictionary<string, Version>>(() =>
+        /// <summary>The version of an assembly the host process was started with (its trusted platform assemblies), if any.</summary>
+        private static Version? FrameworkVersionOf(string name)
         {
-            var versions = new Dictionary<string, Version>(StringComparer.OrdinalIgnoreCase);
             var list = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "";
-            foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var candidate in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             {
+                if (!string.Equals(Path.GetFileNameWithoutExtension(candidate), name, StringComparison.OrdinalIgnoreCase)) continue;
                 try
                 {
-                    var name = AssemblyName.GetAssemblyName(path);
-                    if (name.Name != null && name.Version != null) versions[name.Name] = name.Version;
+                    return AssemblyName.GetAssemblyName(candidate).Version;
                 }
                 catch (Exception ex) when (ex is BadImageFormatException || ex is IOException)
                 {
-                    // Not a managed assembly: not a candidate.
+                    return null; // not a managed assembly: no framework copy to prefer
                 }
             }
-            return versions;
-        });
+            return null;
+        }
 
         protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
         {

@@ -462,17 +462,11 @@ namespace FashnBackground.Commands
         }
 
         private static ErrorRecord NotFound(string path, object? target = null) =>
-            FashnCmdletBase.CreateErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
-                $"Cannot find the file '{path}'. Check the path; for names with [ ] or * use -LiteralPath."), target ?? path).WithCategory(ErrorCategory.ObjectNotFound);
+            new ErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
+                    $"Cannot find the file '{path}'. Check the path; for names with [ ] or * use -LiteralPath."),
+                "Fashn." + FashnErrorCodes.InputNotReadable, ErrorCategory.ObjectNotFound, target ?? path);
 
         private static ErrorRecord NotReadable(string path, string reason) =>
             FashnCmdletBase.CreateErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable, $"Cannot read '{path}': {reason}"), path);
-    }
-
-    internal static class ErrorRecordExtensions
-    {
-        /// <summary>The same error with another category (ErrorRecord's category is fixed at construction).</summary>
-        public static ErrorRecord WithCategory(this ErrorRecord record, ErrorCategory category) =>
-            new ErrorRecord(record.Exception, record.FullyQualifiedErrorId, category, record.TargetObject);
     }
 }
