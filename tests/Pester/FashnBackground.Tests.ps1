@@ -1,93 +1,17 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # The module as a pwsh user runs it: Get-ChildItem piped into the cmdlets, against the local emulator started here
-# on a free loopback port with everything fifty times faster. Run by ./build.ps1 -Task Test (after the build).
+# on a free loopback port with everything fifty times faster. Run by 'dotnet test' (tests/FashnBackground.PesterTests).
 
 BeforeAll {
-    $repositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $manifest = Get-ChildItem (Join-Path $repositoryRoot 'out/FashnBackground') -Recurse -Filter FashnBackground.psd1 | Select-Object -First 1
-    if (-not $manifest) { throw 'The module is not staged: run ./build.ps1 first.' }
-    Import-Module $manifest.FullName -Force
-
-    # A free port: bind port 0, read what the system gave, release it for the emulator.
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    $port = $listener.LocalEndpoint.Port
-    $listener.Stop()
-
-    $emulatorLog = Join-Path ([System.IO.Path]::GetTempPath()) "fashn-pester-emulator-$port.log"
-    $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in 'run', '--project', (Join-Path $repositoryRoot 'src/Fashn.Emulator'), '--',
-        '--urls', "http://127.0.0.1:$port", '--time-scale', '0.02', '--credits', '1000') {
-        $startInfo.ArgumentList.Add($argument)
-    }
-    $startInfo.RedirectStandardOutput = $true
-    $startInfo.UseShellExecute = $false
-    $script:emulator = [System.Diagnostics.Process]::Start($startInfo)
-
-    # Wait for its "FASHN emulator listening on <url>" line (the first run also builds it).
-    $deadline = [DateTime]::UtcNow.AddMinutes(3)
-    $script:baseUri = $null
-    while (-not $script:baseUri -and [DateTime]::UtcNow -lt $deadline) {
-        $line = $script:emulator.StandardOutput.ReadLine()
-        if ($null -eq $line) { break }
-        Add-Content -Path $emulatorLog -Value $line
-        if ($line -match 'listening on (\S+)') { $script:baseUri = $Matches[1] }
-    }
-    if (-not $script:baseUri) { throw "The emulator did not start; see $emulatorLog." }
-
-    $PSDefaultParameterValues['*-Fashn*:BaseUri'] = $script:baseUri
-    $PSDefaultParameterValues['*-Fashn*:ApiKey'] = 'fa-emulator-devkey'
-    $script:journal = Join-Path ([System.IO.Path]::GetTempPath()) "fashn-pester-journal-$port.jsonl"
-    $PSDefaultParameterValues['Invoke-FashnBackgroundChange:JournalPath'] = $script:journal
-
-    # Small PNG photos written byte by byte (no imaging library needed): a coloured square on a flat backdrop.
-    $script:crcTable = [uint32[]]::new(256)
-    for ($n = 0; $n -lt 256; $n++) {
-        $c = [uint32]$n
-        for ($k = 0; $k -lt 8; $k++) { $c = if ($c -band 1) { 0xEDB88320 -bxor ($c -shr 1) } else { $c -shr 1 } }
-        $script:crcTable[$n] = $c
-    }
-    function Get-Crc32([byte[]] $Bytes) {
-        $crc = [uint32]::MaxValue
-        foreach ($b in $Bytes) { $crc = $script:crcTable[($crc -bxor $b) -band 0xFF] -bxor ($crc -shr 8) }
-        return $crc -bxor [uint32]::MaxValue
-    }
-    function Get-PngChunk([string] $Type, [byte[]] $Data) {
-        $typeAndData = [System.Text.Encoding]::ASCII.GetBytes($Type) + $Data
-        $length = [BitConverter]::GetBytes([uint32]$Data.Length); [Array]::Reverse($length)
-        $crc = [BitConverter]::GetBytes([uint32](Get-Crc32 $typeAndData)); [Array]::Reverse($crc)
-        return [byte[]]($length + $typeAndData + $crc)
-    }
-    function New-TestPhoto {
-        param([string] $Path, [int] $Variant)
-        $width = 160; $height = 120
-        $raw = [System.IO.MemoryStream]::new()
-        for ($y = 0; $y -lt $height; $y++) {
-            $raw.WriteByte(0) # filter: none
-            for ($x = 0; $x -lt $width; $x++) {
-                $inSubject = $x -ge 50 -and $x -lt 110 -and $y -ge 30 -and $y -lt 90
-                if ($inSubject) { $raw.WriteByte([byte](($Variant * 37) % 256)); $raw.WriteByte([byte](($Variant * 11) % 256)); $raw.WriteByte(60) }
-                else { $raw.WriteByte(200); $raw.WriteByte(200); $raw.WriteByte(205) }
-            }
-        }
-        $compressed = [System.IO.MemoryStream]::new()
-        $zlib = [System.IO.Compression.ZLibStream]::new($compressed, [System.IO.Compression.CompressionLevel]::Optimal)
-        $zlib.Write($raw.ToArray(), 0, [int]$raw.Length)
-        $zlib.Dispose()
-        $header = [BitConverter]::GetBytes([uint32]$width) + [BitConverter]::GetBytes([uint32]$height)
-        [Array]::Reverse($header, 0, 4); [Array]::Reverse($header, 4, 4)
-        $ihdr = [byte[]]($header + [byte[]](8, 2, 0, 0, 0)) # 8-bit RGB
-        $png = [byte[]](137, 80, 78, 71, 13, 10, 26, 10) + (Get-PngChunk 'IHDR' $ihdr) + (Get-PngChunk 'IDAT' $compressed.ToArray()) + (Get-PngChunk 'IEND' ([byte[]]@()))
-        [System.IO.File]::WriteAllBytes($Path, [byte[]]$png)
-    }
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Get-StagedModuleManifest) -Force
+    $script:emulator = Start-TestEmulator
+    $PSDefaultParameterValues['*-Fashn*:BaseUri'] = $script:emulator.BaseUri
+    $PSDefaultParameterValues['*-Fashn*:ApiKey'] = $script:emulator.ApiKey
+    $PSDefaultParameterValues['Invoke-FashnBackgroundChange:JournalPath'] = Join-Path $TestDrive 'journal.jsonl'
 }
 
 AfterAll {
-    if ($script:emulator -and -not $script:emulator.HasExited) {
-        $script:emulator.Kill($true)
-        $script:emulator.WaitForExit(10000) | Out-Null
-    }
-    if ($script:journal -and (Test-Path $script:journal)) { Remove-Item $script:journal -Force }
+    if ($script:emulator) { Stop-TestEmulator $script:emulator }
     $PSDefaultParameterValues.Remove('*-Fashn*:BaseUri')
     $PSDefaultParameterValues.Remove('*-Fashn*:ApiKey')
     $PSDefaultParameterValues.Remove('Invoke-FashnBackgroundChange:JournalPath')

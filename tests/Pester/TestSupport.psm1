@@ -1,0 +1,128 @@
+# Shared by the Pester files: the staged module, a local emulator on a free port, small test photos, a child pwsh.
+# The xunit runner (tests/FashnBackground.PesterTests) sets FASHN_TEST_EMULATOR to the emulator it built;
+# run by hand, the newest built Fashn.Emulator.dll is used.
+
+$script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-RepositoryRoot { $script:RepositoryRoot }
+
+function Get-StagedModuleManifest {
+    $manifest = Get-ChildItem (Join-Path $script:RepositoryRoot 'out/FashnBackground') -Recurse -Filter FashnBackground.psd1 -ErrorAction SilentlyContinue |
+        Select-Object -First 1
+    if (-not $manifest) { throw 'The module is not staged: run "dotnet build src/FashnBackground" (or ./build.ps1) first.' }
+    $manifest.FullName
+}
+
+function Get-EmulatorAssembly {
+    if ($env:FASHN_TEST_EMULATOR -and (Test-Path $env:FASHN_TEST_EMULATOR)) { return $env:FASHN_TEST_EMULATOR }
+    $built = Get-ChildItem (Join-Path $script:RepositoryRoot 'src/Fashn.Emulator/bin') -Recurse -Filter Fashn.Emulator.dll -ErrorAction SilentlyContinue |
+        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
+    if (-not $built) { throw 'The emulator is not built: run "dotnet build src/Fashn.Emulator" first.' }
+    $built.FullName
+}
+
+function Start-TestEmulator {
+    <#
+    .SYNOPSIS
+        Starts the emulator from its built assembly on a free loopback port (port 0: the system picks it, the
+        emulator prints it) and waits for it. The process held is the emulator itself, so stopping it stops it.
+    #>
+    param([string[]] $Arguments = @('--time-scale', '0.02', '--credits', '1000'))
+    $folder = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) ("fashn-pester-" + [guid]::NewGuid().ToString('N')))
+    $log = Join-Path $folder 'emulator.log'
+    # Start-Process joins its arguments with spaces: quote the ones that hold any.
+    $allArguments = @((Get-EmulatorAssembly), '--urls', 'http://127.0.0.1:0') + $Arguments |
+        ForEach-Object { if ($_ -match '\s') { '"' + $_ + '"' } else { $_ } }
+    $process = Start-Process -FilePath ([Environment]::ProcessPath) -ArgumentList $allArguments -PassThru `
+        -RedirectStandardOutput $log -RedirectStandardError (Join-Path $folder 'emulator.err')
+    $deadline = [DateTime]::UtcNow.AddMinutes(1)
+    $baseUri = $null
+    while (-not $baseUri -and -not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+        Start-Sleep -Milliseconds 50
+        $line = Get-Content $log -ErrorAction SilentlyContinue | Select-String 'listening on (\S+)' | Select-Object -First 1
+        if ($line) { $baseUri = $line.Matches[0].Groups[1].Value }
+    }
+    $emulator = [pscustomobject]@{ BaseUri = $baseUri; ApiKey = 'fa-emulator-devkey'; Process = $process; Folder = $folder.FullName }
+    if (-not $baseUri) {
+        $errorText = Get-Content (Join-Path $folder 'emulator.err') -Raw -ErrorAction SilentlyContinue
+        Stop-TestEmulator $emulator
+        throw "The emulator did not start within a minute: $errorText"
+    }
+    $emulator
+}
+
+function Stop-TestEmulator {
+    param([Parameter(Mandatory)] $Emulator)
+    if ($Emulator.Process -and -not $Emulator.Process.HasExited) {
+        $Emulator.Process.Kill($true)
+        $Emulator.Process.WaitForExit(10000) | Out-Null
+    }
+    Remove-Item -LiteralPath $Emulator.Folder -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Get-EmulatorStats {
+    param([Parameter(Mandatory)] $Emulator)
+    Invoke-RestMethod -Uri "$($Emulator.BaseUri)/_emulator/stats"
+}
+
+# Small PNG photos written byte by byte (no imaging library needed): a coloured square on a flat backdrop.
+$script:CrcTable = [uint32[]]::new(256)
+for ($n = 0; $n -lt 256; $n++) {
+    $c = [uint32]$n
+    for ($k = 0; $k -lt 8; $k++) { $c = if ($c -band 1) { 0xEDB88320 -bxor ($c -shr 1) } else { $c -shr 1 } }
+    $script:CrcTable[$n] = $c
+}
+
+function Get-Crc32([byte[]] $Bytes) {
+    $crc = [uint32]::MaxValue
+    foreach ($b in $Bytes) { $crc = $script:CrcTable[($crc -bxor $b) -band 0xFF] -bxor ($crc -shr 8) }
+    $crc -bxor [uint32]::MaxValue
+}
+
+function Get-PngChunk([string] $Type, [byte[]] $Data) {
+    $typeAndData = [System.Text.Encoding]::ASCII.GetBytes($Type) + $Data
+    $length = [BitConverter]::GetBytes([uint32]$Data.Length); [Array]::Reverse($length)
+    $crc = [BitConverter]::GetBytes([uint32](Get-Crc32 $typeAndData)); [Array]::Reverse($crc)
+    [byte[]]($length + $typeAndData + $crc)
+}
+
+function New-TestPhoto {
+    <# .SYNOPSIS Writes a 160x120 PNG whose subject colour depends on -Variant (distinct variants, distinct content). #>
+    param([Parameter(Mandatory)] [string] $Path, [int] $Variant = 0)
+    $width = 160; $height = 120
+    $raw = [System.IO.MemoryStream]::new()
+    for ($y = 0; $y -lt $height; $y++) {
+        $raw.WriteByte(0) # filter: none
+        for ($x = 0; $x -lt $width; $x++) {
+            $inSubject = $x -ge 50 -and $x -lt 110 -and $y -ge 30 -and $y -lt 90
+            if ($inSubject) { $raw.WriteByte([byte](($Variant * 37) % 256)); $raw.WriteByte([byte](($Variant * 11) % 256)); $raw.WriteByte([byte](60 + ($Variant -shr 8) % 190)) }
+            else { $raw.WriteByte(200); $raw.WriteByte(200); $raw.WriteByte(205) }
+        }
+    }
+    $compressed = [System.IO.MemoryStream]::new()
+    $zlib = [System.IO.Compression.ZLibStream]::new($compressed, [System.IO.Compression.CompressionLevel]::Optimal)
+    $zlib.Write($raw.ToArray(), 0, [int]$raw.Length)
+    $zlib.Dispose()
+    $header = [BitConverter]::GetBytes([uint32]$width) + [BitConverter]::GetBytes([uint32]$height)
+    [Array]::Reverse($header, 0, 4); [Array]::Reverse($header, 4, 4)
+    $ihdr = [byte[]]($header + [byte[]](8, 2, 0, 0, 0)) # 8-bit RGB
+    $png = [byte[]](137, 80, 78, 71, 13, 10, 26, 10) + (Get-PngChunk 'IHDR' $ihdr) + (Get-PngChunk 'IDAT' $compressed.ToArray()) + (Get-PngChunk 'IEND' ([byte[]]@()))
+    [System.IO.File]::WriteAllBytes($Path, [byte[]]$png)
+    Get-Item -LiteralPath $Path
+}
+
+function Get-PwshCommand {
+    <#
+    .SYNOPSIS
+        How to start another pwsh like this one: the same executable and entry assembly (pwsh as a dotnet tool runs
+        as "dotnet pwsh.dll"). Returns FilePath and the arguments that go before pwsh's own.
+    #>
+    $entry = [System.Reflection.Assembly]::GetEntryAssembly().Location
+    if ($entry -and $entry.EndsWith('.dll', [StringComparison]::OrdinalIgnoreCase)) {
+        return [pscustomobject]@{ FilePath = [Environment]::ProcessPath; Prefix = @($entry) }
+    }
+    [pscustomobject]@{ FilePath = [Environment]::ProcessPath; Prefix = @() }
+}
+
+Export-ModuleMember -Function Get-RepositoryRoot, Get-StagedModuleManifest, Get-EmulatorAssembly, Start-TestEmulator,
+    Stop-TestEmulator, Get-EmulatorStats, New-TestPhoto, Get-PwshCommand
