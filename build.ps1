@@ -7,8 +7,8 @@
     Build   dotnet build: compiles and stages the module in out/FashnBackground/<version>/ exactly as the
             PowerShell Gallery installs it (manifest, FashnBackground.dll, format file, dependencies/).
             The help in src/FashnBackground/en-US/ is committed and staged with it: no task but Docs needs PlatyPS.
-    Test    dotnet test Fashn.sln (xunit, the engine hosted in-process), then Invoke-Pester
-            tests/Pester (installs Pester 5 for the current user if missing).
+    Test    dotnet test Fashn.sln: every test, xunit and the Pester files in tests/Pester run in real pwsh 7.6.9
+            (the repository's local tool) with Pester from NuGet, both restored by the build.
     Docs    regenerates the committed help from docs/: the cmdlet pages (PlatyPS v2 markdown) into
             src/FashnBackground/en-US/FashnBackground.dll-Help.xml, the about topic into
             src/FashnBackground/en-US/about_FashnBackground.help.txt, then builds so the staged module has them.
@@ -49,21 +49,6 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command exited with code $LASTEXITCODE." }
 }
 
-function Install-ModuleIfMissing {
-    param([string] $Name, [version] $MinimumVersion)
-    $available = Get-Module -ListAvailable -Name $Name | Where-Object Version -GE $MinimumVersion
-    if (-not $available) {
-        Write-Host "Installing $Name $MinimumVersion or later for the current user" -ForegroundColor Cyan
-        if (Get-Command Install-PSResource -ErrorAction SilentlyContinue) {
-            Install-PSResource -Name $Name -Version "[$MinimumVersion,)" -Scope CurrentUser -TrustRepository
-        }
-        else {
-            Install-Module -Name $Name -MinimumVersion $MinimumVersion -Scope CurrentUser -Force
-        }
-    }
-    Import-Module -Name $Name -MinimumVersion $MinimumVersion -Force
-}
-
 function Invoke-Build {
     Invoke-Native dotnet @('build', (Join-Path $root 'src/FashnBackground/FashnBackground.csproj'), '-c', $Configuration, '-nologo')
     if (-not (Test-Path (Join-Path $stage 'FashnBackground.psd1'))) { throw "The build did not stage the module in $stage." }
@@ -71,15 +56,8 @@ function Invoke-Build {
 }
 
 function Invoke-Test {
+    # One command runs every test: xunit, and the Pester files in real pwsh with Pester from NuGet (tests/FashnBackground.PesterTests).
     Invoke-Native dotnet @('test', (Join-Path $root 'Fashn.sln'), '-c', $Configuration, '-nologo')
-    Install-ModuleIfMissing -Name Pester -MinimumVersion 5.5.0
-    $configuration = New-PesterConfiguration
-    $configuration.Run.Path = Join-Path $root 'tests/Pester'
-    $configuration.Run.Exit = $false
-    $configuration.Run.PassThru = $true
-    $configuration.Output.Verbosity = 'Detailed'
-    $result = Invoke-Pester -Configuration $configuration
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
 }
 
 function Import-PlatyPS {
