@@ -4,7 +4,7 @@ using Xunit;
 namespace FashnBackground.Tests;
 
 /// <summary>
-/// What the console shows for predictions at the widths users have: 80 columns (a log, a
+/// What the console shows for predictions and saved files at the widths users have: 80 columns (a log, a
 /// transcript, a redirected or small console) and 120, through the console host and through Out-String -Width.
 /// </summary>
 public sealed class ViewTests : IAsyncLifetime
@@ -104,5 +104,29 @@ public sealed class ViewTests : IAsyncLifetime
         Assert.Contains(": " + (string)failed.Properties["ErrorMessage"].Value + "\n", unwrapped);
         foreach (var id in Predictions(console).Select(p => p.Id)) Assert.Matches($"(?m)^Id +: {Regex.Escape(id)}$", unwrapped);
         Assert.Matches(@"Output +: \{http://127\.0\.0\.1:\d+/cdn/[^/]+/output_0\.png\}", unwrapped);
+    }
+
+    [Fact]
+    public void SavedFilesPrintLikeGetChildItemPrintsThem()
+    {
+        using var folder = new TempFolder();
+        var file = TestImages.WriteJpeg(folder.Combine("saved-mug.jpg"), variant: 97);
+        var output = folder.Combine("out");
+        using var console = new RenderingRunspace(_emulator.BaseUri, 80);
+
+        var saved = console.Run("Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio' -Wait -NoJournal | Save-FashnOutput -Destination $args[1] | Out-Default", file, output);
+        Assert.Empty(saved);
+        var fromSave = console.PlainText;
+        console.Run("Get-ChildItem -LiteralPath $args[0] | Out-Default", output);
+        var fromGetChildItem = console.PlainText[fromSave.Length..];
+
+        var savedPath = Path.Combine(output, "saved-mug.png");
+        var length = new FileInfo(savedPath).Length;
+        var row = Assert.Single(fromSave.Split('\n'), l => l.TrimEnd().EndsWith(" saved-mug.png"));
+        Assert.Equal(Assert.Single(fromGetChildItem.Split('\n'), l => l.TrimEnd().EndsWith(" saved-mug.png")), row);
+        // Mode and size are filled in, and the file is listed under its folder, as Get-ChildItem does.
+        Assert.Matches(OperatingSystem.IsWindows() ? @"^-a---" : @"^-rw", row);
+        Assert.Contains(" " + length + " saved-mug.png", row);
+        Assert.Contains("Directory: " + output, fromSave);
     }
 }
