@@ -147,11 +147,13 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("-Prompt ''", "ParameterArgumentValidationError")]
+    [InlineData("-Prompt ''", "Fashn.InvalidArgument")]
     [InlineData("-Prompt '   '", "Fashn.InvalidArgument")]
     [InlineData("-Prompt ('x' * 10000)", "Fashn.InvalidArgument")]
-    [InlineData("-Prompt 'studio' -Seed 4294967296", "ParameterArgumentValidationError")]
-    [InlineData("-Prompt 'studio' -Seed -1", "ParameterArgumentValidationError")]
+    [InlineData("", "Fashn.InvalidArgument")]
+    [InlineData("-Prompt 'studio' -Seed 4294967296", "ParameterArgumentTransformationError")]
+    [InlineData("-Prompt 'studio' -Seed -1", "ParameterArgumentTransformationError")]
+    [InlineData("-Prompt 'studio' -Seed 'seven'", "ParameterArgumentTransformationError")]
     [InlineData("-Prompt 'studio' -OutputFormat gif", "ParameterArgumentValidationError")]
     public async Task BadPromptsSeedsAndFormatsAreRefusedBeforeAnythingIsSent(string arguments, string errorId)
     {

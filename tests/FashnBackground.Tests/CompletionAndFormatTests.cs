@@ -105,7 +105,7 @@ public sealed class CompletionAndFormatTests : IAsyncLifetime
         }
 
         var table = views.First(v => v.Element("TableControl") != null && v.Descendants("TypeName").Single().Value == "FashnBackground.FashnPrediction");
-        Assert.Equal(new[] { "Id", "Status", "Source", "Output or error", "Seconds" }, table.Descendants("Label").Select(l => l.Value));
+        Assert.Equal(new[] { "Status", "Source", "Output or error", "Seconds", "Id" }, table.Descendants("Label").Select(l => l.Value));
     }
 
     [Fact]
@@ -121,16 +121,15 @@ public sealed class CompletionAndFormatTests : IAsyncLifetime
             "Get-FashnPrediction -Id $failing.Id -Wait | Out-Default", file);
 
         var lines = console.PlainText.Split('\n').Select(l => l.TrimEnd()).ToList();
-        var header = lines.First(l => l.StartsWith("Id ") && l.Contains("Status") && l.Contains("Source") && l.Contains("Output or error") && l.EndsWith("Seconds"));
-        Assert.Contains(lines, l => Regex.IsMatch(l, "^-- +------ +------ +---------------"));
-        // The completed one: its file name (not the full path), its CDN output and its seconds.
-        var completed = Assert.Single(lines, l => l.Contains(" completed "));
+        var header = lines.First(l => l.StartsWith("Status ") && l.Contains("Source") && l.Contains("Output or error") && l.Contains("Seconds") && l.EndsWith(" Id"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, "^------ +------ +--------------- +------- +--$"));
+        // The completed one: its file name (not the full path), its output on the CDN, its seconds and its id.
+        var completed = Assert.Single(lines, l => l.StartsWith("completed "));
         Assert.Contains(" table-mug.jpg ", completed);
         Assert.DoesNotContain(folder.Path, completed);
-        Assert.Contains("/cdn/", completed);
-        Assert.Matches("\\d+(\\.\\d+)?$", completed);
+        Assert.Matches("/…/output_0\\.png +\\d+(\\.\\d+)? [0-9a-z-]+$", completed);
         // The failed one: the FASHN error name and message in place of an output.
-        var failed = Assert.Single(lines, l => l.Contains(" failed "));
+        var failed = Assert.Single(lines, l => l.StartsWith("failed "));
         Assert.Contains("ImageLoadError: ", failed);
         Assert.True(lines.IndexOf(header) < lines.IndexOf(completed));
     }
@@ -166,16 +165,17 @@ public sealed class CompletionAndFormatTests : IAsyncLifetime
 
 /// <summary>
 /// A runspace whose host records what PowerShell's formatter writes to the console, so a test can read what a user
-/// sees (the hosted engine has no Out-String; Out-Default renders to the host with the module's format views).
+/// sees (Out-Default renders to the host with the module's format views), on a console 120 or 80 columns wide.
 /// </summary>
 public sealed class RenderingRunspace : IDisposable
 {
-    private readonly TestConsoleHost _host = new();
+    private readonly TestConsoleHost _host;
     private readonly Runspace _runspace;
 
-    public RenderingRunspace(Uri baseUri)
+    public RenderingRunspace(Uri baseUri, int width = 120)
     {
-        _runspace = RunspaceFactory.CreateRunspace(_host, InitialSessionState.CreateDefault2());
+        _host = new TestConsoleHost(width);
+        _runspace = RunspaceFactory.CreateRunspace(_host, HostedSessionState.Create());
         _runspace.Open();
         Run("Import-Module $args[0]; $PSDefaultParameterValues['*-Fashn*:BaseUri'] = $args[1]; $PSDefaultParameterValues['*-Fashn*:ApiKey'] = $args[2]",
             ModuleLayout.StagedManifest, baseUri.AbsoluteUri, Emulators.ApiKey);
@@ -184,14 +184,16 @@ public sealed class RenderingRunspace : IDisposable
     /// <summary>The console text without colour escapes.</summary>
     public string PlainText => Regex.Replace(_host.Text, "\u001b\\[[0-9;]*m", "").Replace("\r\n", "\n");
 
-    public void Run(string script, params object[] arguments)
+    /// <summary>Runs a script that must not fail, and returns what it wrote to the pipeline.</summary>
+    public System.Collections.ObjectModel.Collection<PSObject> Run(string script, params object[] arguments)
     {
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
         ps.AddScript(script);
         foreach (var argument in arguments) ps.AddArgument(argument);
-        ps.Invoke();
+        var output = ps.Invoke();
         if (ps.Streams.Error.Count > 0) throw new InvalidOperationException(string.Join("\n", ps.Streams.Error));
+        return output;
     }
 
     public void Dispose() => _runspace.Dispose();

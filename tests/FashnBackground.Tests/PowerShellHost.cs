@@ -58,8 +58,7 @@ public sealed class PowerShellHost : IDisposable
 
     public PowerShellHost(Uri? baseUri = null, string? apiKey = null, bool importModule = true)
     {
-        var state = InitialSessionState.CreateDefault2();
-        _runspace = RunspaceFactory.CreateRunspace(Console, state);
+        _runspace = RunspaceFactory.CreateRunspace(Console, HostedSessionState.Create());
         _runspace.Open();
         if (importModule)
         {
@@ -187,6 +186,24 @@ public sealed class RunningPipeline : IDisposable
     }
 
     public void Dispose() => _ps.Dispose();
+}
+
+/// <summary>
+/// The engine's default session with the Utility and Management cmdlets that pwsh ships as modules (Out-String,
+/// Format-List, Import-Csv, Get-ChildItem): a hosted engine has no $PSHOME/Modules to find them in.
+/// </summary>
+public static class HostedSessionState
+{
+    public static InitialSessionState Create()
+    {
+        var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule(new[]
+        {
+            typeof(Microsoft.PowerShell.Commands.OutStringCommand).Assembly.Location,
+            typeof(Microsoft.PowerShell.Commands.GetChildItemCommand).Assembly.Location,
+        });
+        return state;
+    }
 }
 
 /// <summary>Where the build staged the module (out/FashnBackground/&lt;version&gt;/).</summary>

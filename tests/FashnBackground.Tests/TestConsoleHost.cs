@@ -7,12 +7,17 @@ using System.Text;
 namespace FashnBackground.Tests;
 
 /// <summary>
-/// A console stand-in, 120 columns wide: what cmdlets and the formatter write straight to the host (tables from
+/// A console stand-in, 120 columns wide unless told otherwise: what cmdlets and the formatter write straight to the host (tables from
 /// Out-Default, or warnings after Ctrl+C, when the pipeline takes no more records) is kept for the tests to read.
 /// </summary>
 public sealed class TestConsoleHost : PSHost
 {
-    private readonly TestConsoleUI _ui = new();
+    private readonly TestConsoleUI _ui;
+
+    public TestConsoleHost(int width = 120)
+    {
+        _ui = new TestConsoleUI(width);
+    }
 
     /// <summary>Everything written to the console, in order.</summary>
     public string Text => _ui.Text;
@@ -35,7 +40,12 @@ public sealed class TestConsoleHost : PSHost
     {
         private readonly StringBuilder _text = new();
         private readonly List<string> _warnings = new();
-        private readonly FixedSizeRawUI _raw = new();
+        private readonly FixedSizeRawUI _raw;
+
+        public TestConsoleUI(int width)
+        {
+            _raw = new FixedSizeRawUI(width);
+        }
 
         public string Text { get { lock (_text) return _text.ToString(); } }
         public IReadOnlyList<string> WarningLines { get { lock (_text) return _warnings.ToList(); } }
@@ -65,19 +75,26 @@ public sealed class TestConsoleHost : PSHost
         public override SecureString ReadLineAsSecureString() => throw new NotSupportedException();
     }
 
-    /// <summary>A 120-column console, the width the formatter lays tables out for.</summary>
+    /// <summary>A console of a fixed width (120 or 80 columns), the width the formatter lays tables out for.</summary>
     private sealed class FixedSizeRawUI : PSHostRawUserInterface
     {
+        private readonly int _width;
+
+        public FixedSizeRawUI(int width)
+        {
+            _width = width;
+        }
+
         public override ConsoleColor BackgroundColor { get; set; }
         public override ConsoleColor ForegroundColor { get; set; }
-        public override Size BufferSize { get => new(120, 3000); set { } }
+        public override Size BufferSize { get => new(_width, 3000); set { } }
         public override Coordinates CursorPosition { get; set; }
         public override int CursorSize { get; set; }
         public override bool KeyAvailable => false;
-        public override Size MaxPhysicalWindowSize => new(120, 50);
-        public override Size MaxWindowSize => new(120, 50);
+        public override Size MaxPhysicalWindowSize => new(_width, 50);
+        public override Size MaxWindowSize => new(_width, 50);
         public override Coordinates WindowPosition { get; set; }
-        public override Size WindowSize { get => new(120, 50); set { } }
+        public override Size WindowSize { get => new(_width, 50); set { } }
         public override string WindowTitle { get; set; } = "";
         public override void FlushInputBuffer() { }
         public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,24 +22,23 @@ namespace FashnBackground.Commands
         private const string LiteralPathSet = "LiteralPath";
         private const string UriSet = "Uri";
         private const int ProgressActivityId = 4242;
-        public const int MaxPromptLength = 2000;
 
         private readonly List<Task> _work = new List<Task>();
-        private readonly Dictionary<string, string> _inFlight = new Dictionary<string, string>();
-        private readonly object _inFlightGate = new object();
+        private readonly RunningPredictions _inFlight = new RunningPredictions();
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
         private System.Uri? _baseUri;
         private ImagePreparationOptions? _preparation;
         private ErrorRecord? _batchStoppedBy;
+        private bool _promptOnCommandLine;
         private bool _inFlightReported;
         private int _received;
         private int _finished;
         private int _failed;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
 
-        /// <summary>Image files; wildcards are expanded.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+        /// <summary>Image files; wildcards are expanded. Bound from piped strings and from the Path property of piped objects (a CSV column).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[]? Path { get; set; }
@@ -58,17 +55,21 @@ namespace FashnBackground.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Uri { get; set; }
 
-        /// <summary>The new background, described in words ("studio", "beach sunset").</summary>
-        [Parameter(Mandatory = true, Position = 1)]
-        [ValidateNotNullOrEmpty]
-        public string Prompt { get; set; } = "";
+        /// <summary>
+        /// The new background, described in words ("studio", "beach sunset"); or the Prompt property of each piped
+        /// object (a CSV column). Not mandatory for the engine: a piped object without a prompt is an error for that
+        /// object alone, where a mandatory parameter would prompt interactively or fail the object's binding.
+        /// </summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        public string? Prompt { get; set; }
 
-        /// <summary>0 to 4294967295; the same inputs and seed give the same result. The service's default is 42.</summary>
-        [Parameter]
-        [ValidateRange(0L, 4294967295L)]
+        /// <summary>0 to 4294967295; the same inputs and seed give the same result. The service's default is 42. May come from piped objects, as text.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SeedTransformation]
         public long? Seed { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [OutputFormatTransformation]
         [ValidateSet("png", "jpeg")]
         public string? OutputFormat { get; set; }
 
@@ -118,19 +119,12 @@ namespace FashnBackground.Commands
 
         protected override void BeginProcessing()
         {
-            if (string.IsNullOrWhiteSpace(Prompt))
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new FashnException(FashnErrorCodes.InvalidArgument, "The prompt is blank. Describe the new background, for example -Prompt 'studio'."),
-                    "Fashn." + FashnErrorCodes.InvalidArgument, ErrorCategory.InvalidArgument, Prompt));
-            }
-            if (Prompt.Length > MaxPromptLength)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new FashnException(FashnErrorCodes.InvalidArgument,
-                        $"The prompt has {Prompt.Length} characters; at most {MaxPromptLength} are accepted. Describe the background in a sentence or two."),
-                    "Fashn." + FashnErrorCodes.InvalidArgument, ErrorCategory.InvalidArgument, null));
-            }
+            // A prompt on the command line is checked once, here; one from piped objects is checked per object.
+            _promptOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Prompt));
+            var promptProblem = _promptOnCommandLine ? PredictionSettings.CommandLineProblem(Prompt)
+                : MyInvocation.ExpectingInput ? null
+                : "No prompt was given. Describe the new background with -Prompt, for example -Prompt 'studio', or pipe in objects with a Prompt property, such as Import-Csv rows.";
+            if (promptProblem != null) ThrowTerminatingError(InvalidArgument(promptProblem, Prompt is { Length: <= 200 } ? Prompt : null));
             if (WebhookUrl != null && (!WebhookUrl.IsAbsoluteUri || (WebhookUrl.Scheme != System.Uri.UriSchemeHttps && WebhookUrl.Scheme != System.Uri.UriSchemeHttp)))
             {
                 ThrowTerminatingError(new ErrorRecord(
@@ -145,7 +139,7 @@ namespace FashnBackground.Commands
                 StatusChanged = outcome =>
                 {
                     // Tracked on the worker thread at once, so that a stop right now still knows every running id.
-                    TrackInFlight(outcome);
+                    _inFlight.Track(outcome);
                     Post(WriteBatchProgress);
                 },
                 Journal = NoJournal.IsPresent ? null : OpenJournal(),
@@ -166,19 +160,38 @@ namespace FashnBackground.Commands
                 throw;
             }
             if (_batchStoppedBy != null) return;
+            var settings = SettingsForThisInput();
+            if (settings == null) return;
             switch (ParameterSetName)
             {
                 case PathSet:
-                    foreach (var path in Path!) StartFiles(ResolveWildcardPath(path));
+                    foreach (var path in Path!) StartFiles(InputPathResolver.ResolveWildcard(this, path), settings);
                     break;
                 case LiteralPathSet:
-                    foreach (var path in LiteralPath!) StartFiles(ResolveLiteralPath(path));
+                    foreach (var path in LiteralPath!) StartFiles(InputPathResolver.ResolveLiteral(this, path), settings);
                     break;
                 case UriSet:
-                    foreach (var reference in Uri!) StartReference(reference);
+                    foreach (var reference in Uri!) StartReference(reference, settings);
                     break;
             }
         }
+
+        /// <summary>The settings for the inputs bound now, or null after an error for them when their prompt is missing or unusable.</summary>
+        private PredictionSettings? SettingsForThisInput()
+        {
+            var inputs = ParameterSetName == UriSet ? Uri! : ParameterSetName == LiteralPathSet ? LiteralPath! : Path!;
+            var problem = _promptOnCommandLine ? null : PredictionSettings.PipedProblem(Prompt, inputs);
+            if (problem == null) return new PredictionSettings(Prompt!, Seed, OutputFormat);
+            _received++;
+            _failed++;
+            _finished++;
+            WriteError(InvalidArgument(problem, inputs.Length == 1 ? inputs[0] : (object)inputs));
+            return null;
+        }
+
+        private static ErrorRecord InvalidArgument(string message, object? target) =>
+            new ErrorRecord(new FashnException(FashnErrorCodes.InvalidArgument, message),
+                "Fashn." + FashnErrorCodes.InvalidArgument, ErrorCategory.InvalidArgument, target);
 
         protected override void EndProcessing()
         {
@@ -226,12 +239,12 @@ namespace FashnBackground.Commands
             }
         }
 
-        private Task<string> JournalKeyForFile(string path, CancellationToken cancellationToken) => Task.Run(() =>
+        private Task<string> JournalKeyForFile(string path, PredictionSettings settings, CancellationToken cancellationToken) => Task.Run(() =>
         {
             try
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
-                return PredictionJournal.CreateKey(stream, Prompt, Seed, OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!);
+                return PredictionJournal.CreateKey(stream, settings.Prompt, settings.Seed, settings.OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -239,58 +252,7 @@ namespace FashnBackground.Commands
             }
         }, cancellationToken);
 
-        private IEnumerable<(string path, object target)> ResolveWildcardPath(string path)
-        {
-            Collection<string> resolved;
-            ProviderInfo provider;
-            try
-            {
-                resolved = GetResolvedProviderPathFromPSPath(path, out provider);
-            }
-            catch (ItemNotFoundException)
-            {
-                WriteError(NotFound(path));
-                yield break;
-            }
-            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ArgumentException || ex is NotSupportedException)
-            {
-                WriteError(NotReadable(path, ex.Message));
-                yield break;
-            }
-            if (provider.Name != "FileSystem")
-            {
-                WriteError(NotReadable(path, $"'{path}' is not a file system path."));
-                yield break;
-            }
-            if (resolved.Count == 0)
-            {
-                WriteError(NotFound(path));
-                yield break;
-            }
-            foreach (var item in resolved) yield return (item, item);
-        }
-
-        private IEnumerable<(string path, object target)> ResolveLiteralPath(string path)
-        {
-            string resolved;
-            try
-            {
-                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-                if (provider.Name != "FileSystem")
-                {
-                    WriteError(NotReadable(path, $"'{path}' is not a file system path."));
-                    yield break;
-                }
-            }
-            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is ArgumentException || ex is NotSupportedException || ex is ItemNotFoundException)
-            {
-                WriteError(NotReadable(path, ex.Message));
-                yield break;
-            }
-            yield return (resolved, resolved);
-        }
-
-        private void StartFiles(IEnumerable<(string path, object target)> files)
+        private void StartFiles(IEnumerable<(string path, object target)> files, PredictionSettings settings)
         {
             foreach (var (path, target) in files)
             {
@@ -305,21 +267,21 @@ namespace FashnBackground.Commands
                 }
                 if (!File.Exists(path))
                 {
-                    WriteError(NotFound(path, target));
+                    WriteError(InputPathResolver.NotFound(path, target));
                     _failed++;
                     _finished++;
                     continue;
                 }
                 var preparation = _preparation!;
-                Start(path, target, cancellationToken => Task.Run(() =>
+                Start(path, target, settings, cancellationToken => Task.Run(() =>
                 {
                     var (image, sent) = ImageInputs.FromFile(path, preparation, cancellationToken);
-                    return CreateRequest(image, sent);
-                }, cancellationToken), cancellationToken => JournalKeyForFile(path, cancellationToken));
+                    return CreateRequest(image, sent, settings);
+                }, cancellationToken), cancellationToken => JournalKeyForFile(path, settings, cancellationToken));
             }
         }
 
-        private void StartReference(string reference)
+        private void StartReference(string reference, PredictionSettings settings)
         {
             _received++;
             string image;
@@ -335,34 +297,34 @@ namespace FashnBackground.Commands
                 return;
             }
             var source = image.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? "data URI" : image;
-            Start(source, reference, _ => Task.FromResult(CreateRequest(image, null)),
-                _ => Task.FromResult(PredictionJournal.CreateKey(image, Prompt, Seed, OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!)));
+            Start(source, reference, settings, _ => Task.FromResult(CreateRequest(image, null, settings)),
+                _ => Task.FromResult(PredictionJournal.CreateKey(image, settings.Prompt, settings.Seed, settings.OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!)));
         }
 
-        private RunRequest CreateRequest(string image, SentImageInfo? sent) => new RunRequest(image, Prompt)
+        private RunRequest CreateRequest(string image, SentImageInfo? sent, PredictionSettings settings) => new RunRequest(image, settings.Prompt)
         {
             ModelName = ModelName,
-            Seed = Seed,
-            OutputFormat = OutputFormat,
+            Seed = settings.Seed,
+            OutputFormat = settings.OutputFormat,
             ReturnBase64 = ReturnBase64.IsPresent,
             WebhookUrl = WebhookUrl,
             SentImage = sent,
         };
 
-        private void Start(string source, object target, Func<CancellationToken, Task<RunRequest>> createRequest,
+        private void Start(string source, object target, PredictionSettings settings, Func<CancellationToken, Task<RunRequest>> createRequest,
             Func<CancellationToken, Task<string>> createJournalKey)
         {
             var job = new PredictionJob(source, createRequest, createJournalKey);
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
             var task = _runner!.RunAsync(job, Wait.IsPresent, timeout, StopToken).ContinueWith(
-                finished => Post(() => Complete(source, target, finished)), TaskScheduler.Default);
+                finished => Post(() => Complete(target, settings, finished)), TaskScheduler.Default);
             _work.Add(task);
         }
 
-        private void Complete(string source, object target, Task<PredictionOutcome> finished)
+        private void Complete(object target, PredictionSettings settings, Task<PredictionOutcome> finished)
         {
             if (finished.IsCanceled) return;
-            lock (_inFlightGate) _inFlight.Remove(source);
+            if (!finished.IsFaulted) _inFlight.Remove(finished.Result);
             _finished++;
             if (finished.IsFaulted)
             {
@@ -391,52 +353,16 @@ namespace FashnBackground.Commands
                 WriteError(record);
                 return;
             }
-            var prediction = ToPrediction(outcome);
+            var prediction = settings.Describe(outcome, ModelName, _apiBaseUri);
             PredictionHistory.Remember(prediction);
             WriteObject(prediction);
-        }
-
-        private FashnPrediction ToPrediction(PredictionOutcome outcome)
-        {
-            var prediction = new FashnPrediction
-            {
-                Source = outcome.Source,
-                Prompt = Prompt,
-                Seed = Seed,
-                OutputFormat = OutputFormat ?? "png",
-                ModelName = ModelName,
-                Attempts = outcome.Attempts,
-                Collected = outcome.Collected,
-                SubmittedAt = outcome.SubmittedAt,
-                CompletedAt = outcome.FinishedAt,
-                Seconds = outcome.SubmittedAt.HasValue && outcome.FinishedAt.HasValue
-                    ? Math.Round((outcome.FinishedAt.Value - outcome.SubmittedAt.Value).TotalSeconds, 2)
-                    : (double?)null,
-                SentWidth = outcome.SentImage?.Width,
-                SentHeight = outcome.SentImage?.Height,
-                SentBytes = outcome.SentImage?.Bytes,
-                OriginalBytes = outcome.SentImage?.OriginalBytes,
-                ApiBaseUri = _apiBaseUri,
-            };
-            if (outcome.Status != null) Apply(prediction, outcome.Status);
-            return prediction;
-        }
-
-        private void TrackInFlight(PredictionOutcome outcome)
-        {
-            if (outcome.Id != null && outcome.Status != null && !outcome.Status.IsFinished)
-            {
-                lock (_inFlightGate) _inFlight[outcome.Source] = outcome.Id;
-            }
         }
 
         private void WriteBatchProgress()
         {
             if (!Wait.IsPresent || _sinceProgress.ElapsedMilliseconds < 250) return;
             _sinceProgress.Restart();
-            int running;
-            lock (_inFlightGate) running = _inFlight.Count;
-            var status = $"{_finished} of {_received} finished, {running} running" + (_failed > 0 ? $", {_failed} failed" : "");
+            var status = $"{_finished} of {_received} finished, {_inFlight.Count} running" + (_failed > 0 ? $", {_failed} failed" : "");
             var percent = _received == 0 ? 0 : Math.Min(100, _finished * 100 / _received);
             WriteProgress(new ProgressRecord(ProgressActivityId, "Changing backgrounds with FASHN", status) { PercentComplete = percent });
         }
@@ -446,12 +372,8 @@ namespace FashnBackground.Commands
         {
             if (_inFlightReported) return;
             _inFlightReported = true;
-            List<KeyValuePair<string, string>> running;
-            lock (_inFlightGate) running = _inFlight.ToList();
-            if (running.Count == 0) return;
-            var lines = string.Join(Environment.NewLine, running.Select(p => $"  {p.Value}  {p.Key}"));
-            var message = $"Stopped with {running.Count} prediction(s) still running at FASHN. Collect them with " +
-                          $"Get-FashnPrediction -Id <id> -Wait | Save-FashnOutput:{Environment.NewLine}{lines}";
+            var message = _inFlight.StoppedMessage();
+            if (message == null) return;
             // A stopped pipeline takes no more records, so after Ctrl+C the warning goes straight to the console.
             if (StopToken.IsCancellationRequested && _batchStoppedBy == null)
             {
@@ -460,13 +382,5 @@ namespace FashnBackground.Commands
             }
             WriteWarning(message);
         }
-
-        private static ErrorRecord NotFound(string path, object? target = null) =>
-            new ErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
-                    $"Cannot find the file '{path}'. Check the path; for names with [ ] or * use -LiteralPath."),
-                "Fashn." + FashnErrorCodes.InputNotReadable, ErrorCategory.ObjectNotFound, target ?? path);
-
-        private static ErrorRecord NotReadable(string path, string reason) =>
-            FashnCmdletBase.CreateErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable, $"Cannot read '{path}': {reason}"), path);
     }
 }

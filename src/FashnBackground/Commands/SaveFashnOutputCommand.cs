@@ -105,9 +105,9 @@ namespace FashnBackground.Commands
                 if (!EnsureDestination()) return;
                 try
                 {
-                    var file = RunToEnd(token => saver.SaveAsync(output, path, overwrite: true, token));
+                    RunToEnd(token => saver.SaveAsync(output, path, overwrite: true, token));
                     _writtenThisRun.Add(path);
-                    WriteObject(file);
+                    WriteSavedFile(path);
                 }
                 catch (FashnException ex)
                 {
@@ -119,6 +119,18 @@ namespace FashnBackground.Commands
                         $"Could not write '{path}': {ex.Message} Check that the folder is writable and the disk has space.", predictionId: prediction.Id, innerException: ex),
                         (object?)prediction.Source ?? prediction));
                 }
+            }
+        }
+
+        /// <summary>
+        /// Writes the saved file as the FileSystem provider gives it (mode, size, owner and folder filled in), so that
+        /// it prints as Get-ChildItem prints it; a bare FileInfo lacks what the provider adds and prints half empty.
+        /// </summary>
+        private void WriteSavedFile(string path)
+        {
+            foreach (var item in SessionState.InvokeProvider.Item.Get(new[] { path }, false, true))
+            {
+                WriteObject(item);
             }
         }
 
