@@ -14,18 +14,23 @@ BeforeAll {
     $port = $listener.LocalEndpoint.Port
     $listener.Stop()
 
-    $emulatorLog = Join-Path ([System.IO.Path]::GetTempPath()) "fashn-pester-emulator-$port.log"
+    # The emulator's own process (its built dll, not `dotnet run`), so that stopping it stops the emulator; its log and
+    # data folder go to TestDrive, which Pester removes.
+    $emulatorDll = Get-ChildItem (Join-Path $repositoryRoot 'src/Fashn.Emulator/bin/*/net10.0/Fashn.Emulator.dll') |
+        Sort-Object LastWriteTime | Select-Object -Last 1
+    if (-not $emulatorDll) { throw 'The emulator is not built: run dotnet build Fashn.sln (or ./build.ps1) first.' }
+    $emulatorLog = Join-Path $TestDrive 'emulator.log'
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in 'run', '--project', (Join-Path $repositoryRoot 'src/Fashn.Emulator'), '--',
-        '--urls', "http://127.0.0.1:$port", '--time-scale', '0.02', '--credits', '1000') {
+    foreach ($argument in $emulatorDll.FullName, '--urls', "http://127.0.0.1:$port", '--time-scale', '0.02', '--credits', '1000',
+        '--data-dir', (Join-Path $TestDrive 'emulator-data')) {
         $startInfo.ArgumentList.Add($argument)
     }
     $startInfo.RedirectStandardOutput = $true
     $startInfo.UseShellExecute = $false
     $script:emulator = [System.Diagnostics.Process]::Start($startInfo)
 
-    # Wait for its "FASHN emulator listening on <url>" line (the first run also builds it).
-    $deadline = [DateTime]::UtcNow.AddMinutes(3)
+    # Wait for its "FASHN emulator listening on <url>" line.
+    $deadline = [DateTime]::UtcNow.AddMinutes(1)
     $script:baseUri = $null
     while (-not $script:baseUri -and [DateTime]::UtcNow -lt $deadline) {
         $line = $script:emulator.StandardOutput.ReadLine()
@@ -33,11 +38,11 @@ BeforeAll {
         Add-Content -Path $emulatorLog -Value $line
         if ($line -match 'listening on (\S+)') { $script:baseUri = $Matches[1] }
     }
-    if (-not $script:baseUri) { throw "The emulator did not start; see $emulatorLog." }
+    if (-not $script:baseUri) { throw "The emulator did not start: $(Get-Content $emulatorLog -Raw -ErrorAction Ignore)" }
 
     $PSDefaultParameterValues['*-Fashn*:BaseUri'] = $script:baseUri
     $PSDefaultParameterValues['*-Fashn*:ApiKey'] = 'fa-emulator-devkey'
-    $script:journal = Join-Path ([System.IO.Path]::GetTempPath()) "fashn-pester-journal-$port.jsonl"
+    $script:journal = Join-Path $TestDrive 'journal.jsonl'
     $PSDefaultParameterValues['Invoke-FashnBackgroundChange:JournalPath'] = $script:journal
 
     # Small PNG photos written byte by byte (no imaging library needed): a coloured square on a flat backdrop.
@@ -84,10 +89,10 @@ BeforeAll {
 
 AfterAll {
     if ($script:emulator -and -not $script:emulator.HasExited) {
-        $script:emulator.Kill($true)
-        $script:emulator.WaitForExit(10000) | Out-Null
+        # SIGTERM lets it exit cleanly (killed, .NET leaves its diagnostic pipes in the temp folder); Windows has no signals.
+        if ($IsLinux -or $IsMacOS) { kill $script:emulator.Id } else { $script:emulator.Kill() }
+        if (-not $script:emulator.WaitForExit(10000)) { $script:emulator.Kill() }
     }
-    if ($script:journal -and (Test-Path $script:journal)) { Remove-Item $script:journal -Force }
     $PSDefaultParameterValues.Remove('*-Fashn*:BaseUri')
     $PSDefaultParameterValues.Remove('*-Fashn*:ApiKey')
     $PSDefaultParameterValues.Remove('Invoke-FashnBackgroundChange:JournalPath')
