@@ -9,6 +9,7 @@ BeforeAll {
     # Through `dotnet run` it would be a child of the process held, still listening after that one is stopped.
     $emulatorDll = Get-ChildItem "$PSScriptRoot/../../src/Fashn.Emulator/bin/*/net10.0/Fashn.Emulator.dll" |
         Sort-Object LastWriteTime | Select-Object -Last 1
+    if (-not $emulatorDll) { throw 'The emulator is not built: run dotnet build src/Fashn.Emulator first.' }
     $log = Join-Path $TestDrive 'emulator.log'
     # Port 0: it takes a free loopback port and prints it. Its data folder is in TestDrive, which Pester removes.
     $emulator = Start-Process dotnet -PassThru -RedirectStandardOutput $log -ArgumentList $emulatorDll.FullName,
