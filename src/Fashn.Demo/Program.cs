@@ -6,12 +6,20 @@ using Fashn.Demo;
 using Fashn.Emulator;
 
 // The whole job, offline: sample photos -> local FASHN emulator -> the module's real cmdlet pipeline -> new images on disk.
+// Arguments (both optional): the emulator's time scale (default 0.25) and the output folder (default demo-output/).
 var root = FindRepositoryRoot();
-var outputFolder = Path.Combine(root, "demo-output");
 var timeScale = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) ? scale : 0.25;
+var outputFolder = args.Length > 1 ? Path.GetFullPath(args[1]) : Path.Combine(root, "demo-output");
+// The demo's own journal, so its predictions never go into the user's (LocalApplicationData/FashnBackground).
+var journal = Path.Combine(outputFolder, "journal.jsonl");
 
 Console.WriteLine("FashnBackground demo (offline, against the local FASHN emulator)");
-if (Directory.Exists(outputFolder)) Directory.Delete(outputFolder, recursive: true);
+// A fresh run every time: what an earlier run left is removed (only the demo's own files; the folder may be given).
+foreach (var folder in new[] { "input", "output" })
+{
+    if (Directory.Exists(Path.Combine(outputFolder, folder))) Directory.Delete(Path.Combine(outputFolder, folder), recursive: true);
+}
+if (File.Exists(journal)) File.Delete(journal);
 var inputs = SampleImages.Write(Path.Combine(outputFolder, "input"));
 Console.WriteLine($"Drew {inputs.Count} sample product photos in {Path.Combine(outputFolder, "input")}");
 
@@ -24,12 +32,12 @@ runspace.Open();
 
 // What a user types in pwsh, with the engine hosted here: the emulator stands in for api.fashn.ai.
 const string script = """
-    param($Manifest, $BaseUri, $ApiKey, $InputFolder, $Destination)
+    param($Manifest, $BaseUri, $ApiKey, $InputFolder, $Destination, $Journal)
     Import-Module $Manifest
     $env:FASHN_BASE_URL = $BaseUri
     $env:FASHN_API_KEY = $ApiKey
     $photos = [System.IO.DirectoryInfo]::new($InputFolder).GetFiles('*.jpg')
-    $predictions = $photos | Invoke-FashnBackgroundChange -Prompt 'beach sunset' -Seed 42 -Wait
+    $predictions = $photos | Invoke-FashnBackgroundChange -Prompt 'beach sunset' -Seed 42 -Wait -JournalPath $Journal
     $saved = $predictions | Save-FashnOutput -Destination $Destination
     $predictions
     """;
@@ -40,14 +48,15 @@ ps.AddScript(script)
     .AddParameter("BaseUri", emulator.BaseUri.AbsoluteUri)
     .AddParameter("ApiKey", emulator.Options.ApiKey)
     .AddParameter("InputFolder", Path.Combine(outputFolder, "input"))
-    .AddParameter("Destination", Path.Combine(outputFolder, "output"));
+    .AddParameter("Destination", Path.Combine(outputFolder, "output"))
+    .AddParameter("Journal", journal);
 ps.Streams.Progress.DataAdded += (_, e) =>
 {
     var record = ps.Streams.Progress[e.Index];
     if (record.RecordType != ProgressRecordType.Completed) Console.WriteLine($"  progress: {record.StatusDescription}");
 };
 Console.WriteLine();
-Console.WriteLine("PS> $photos | Invoke-FashnBackgroundChange -Prompt 'beach sunset' -Seed 42 -Wait | Save-FashnOutput -Destination demo-output/output");
+Console.WriteLine($"PS> $photos | Invoke-FashnBackgroundChange -Prompt 'beach sunset' -Seed 42 -Wait -JournalPath {Shown(journal)} | Save-FashnOutput -Destination {Shown(Path.Combine(outputFolder, "output"))}");
 Collection<PSObject> predictions = ps.Invoke();
 foreach (var error in ps.Streams.Error) Console.Error.WriteLine("error: " + error);
 
@@ -63,6 +72,13 @@ Console.WriteLine();
 Console.WriteLine($"{files.Length} new images in {Path.Combine(outputFolder, "output")}:");
 foreach (var file in files.Order()) Console.WriteLine($"  {Path.GetFileName(file)} ({new FileInfo(file).Length / 1024} KiB)");
 return ps.HadErrors || files.Length != inputs.Count ? 1 : 0;
+
+// A path as the user would type it: relative to the current folder when inside it.
+static string Shown(string path)
+{
+    var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+    return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+}
 
 static string FindRepositoryRoot()
 {

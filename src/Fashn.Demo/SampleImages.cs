@@ -44,11 +44,12 @@ internal static class SampleImages
         using var upper = Fill(new SKColor(200, 40, 50));
         using var lace = Fill(new SKColor(30, 30, 40));
         c.DrawRoundRect(new SKRect(w * 0.18f, h * 0.62f, w * 0.84f, h * 0.72f), 30, 30, sole);
-        using var path = new SKPath();
-        path.MoveTo(w * 0.2f, h * 0.63f);
-        path.CubicTo(w * 0.22f, h * 0.38f, w * 0.42f, h * 0.34f, w * 0.5f, h * 0.45f);
-        path.CubicTo(w * 0.62f, h * 0.5f, w * 0.8f, h * 0.5f, w * 0.83f, h * 0.63f);
-        path.Close();
+        using var outline = new SKPathBuilder();
+        outline.MoveTo(w * 0.2f, h * 0.63f);
+        outline.CubicTo(w * 0.22f, h * 0.38f, w * 0.42f, h * 0.34f, w * 0.5f, h * 0.45f);
+        outline.CubicTo(w * 0.62f, h * 0.5f, w * 0.8f, h * 0.5f, w * 0.83f, h * 0.63f);
+        outline.Close();
+        using var path = outline.Detach();
         c.DrawPath(path, upper);
         for (var i = 0; i < 4; i++) c.DrawCircle(w * (0.36f + i * 0.04f), h * (0.46f + i * 0.015f), 6, lace);
     }
@@ -82,12 +83,13 @@ internal static class SampleImages
     {
         using var shade = Fill(new SKColor(250, 200, 60));
         using var stand = Fill(new SKColor(60, 60, 64));
-        using var path = new SKPath();
-        path.MoveTo(w * 0.38f, h * 0.42f);
-        path.LineTo(w * 0.62f, h * 0.42f);
-        path.LineTo(w * 0.56f, h * 0.2f);
-        path.LineTo(w * 0.44f, h * 0.2f);
-        path.Close();
+        using var outline = new SKPathBuilder();
+        outline.MoveTo(w * 0.38f, h * 0.42f);
+        outline.LineTo(w * 0.62f, h * 0.42f);
+        outline.LineTo(w * 0.56f, h * 0.2f);
+        outline.LineTo(w * 0.44f, h * 0.2f);
+        outline.Close();
+        using var path = outline.Detach();
         c.DrawPath(path, shade);
         c.DrawRect(new SKRect(w * 0.49f, h * 0.42f, w * 0.51f, h * 0.8f), stand);
         c.DrawOval(new SKRect(w * 0.4f, h * 0.78f, w * 0.6f, h * 0.84f), stand);
