@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Management.Automation;
+using System.Reflection;
 using System.Xml.Linq;
 using Xunit;
 
 namespace FashnBackground.Tests;
 
-/// <summary>Packs src/FashnBackground.Package once (dotnet pack, ~10-20 s) for every test of the class.</summary>
+/// <summary>
+/// Packs src/FashnBackground.Package once (dotnet pack, ~10-20 s) for every test of the class, in the configuration these
+/// tests were built in: the pack then builds nothing new and leaves the staged folder, which other tests are loading, alone.
+/// </summary>
 public sealed class PackageFixture : IDisposable
 {
     public PackageFixture()
@@ -16,7 +20,7 @@ public sealed class PackageFixture : IDisposable
         var project = Path.Combine(ModuleLayout.RepositoryRoot, "src", "FashnBackground.Package", "FashnBackground.Package.csproj");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "pack", project, "-o", OutputFolder, "-nologo", "-v", "q", "-nodeReuse:false" },
+            ArgumentList = { "pack", project, "-c", BuildConfiguration, "-o", OutputFolder, "-nologo", "-v", "q", "-nodeReuse:false" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = ModuleLayout.RepositoryRoot,
@@ -40,6 +44,9 @@ public sealed class PackageFixture : IDisposable
         }
         Package = Directory.GetFiles(OutputFolder, "*.nupkg").Single();
     }
+
+    public static string BuildConfiguration =>
+        typeof(PackageFixture).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
 
     public string OutputFolder { get; }
 
