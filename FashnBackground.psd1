@@ -45,8 +45,12 @@ First release.
   (paid for) are still collected and saved. `ConcurrencyLimitExceeded` is waited out for up to 10 minutes.
 - A local emulator of the FASHN API (`src/Fashn.Emulator`) for offline scripts and tests, with seeded fault
   injection, `/_emulator/stats`, and state kept across restarts with `--data-dir`.
-- Help: PlatyPS v2 markdown in `docs/`, built into MAML by `build.ps1 -Task Docs`; Pester tests; a
-  Gallery-ready package (`build.ps1 -Task Package`, or `dotnet pack src/FashnBackground.Package`).
+- Help: PlatyPS v2 markdown in `docs/`, generated into MAML and the about topic in `src/FashnBackground/en-US/`
+  (committed, staged by every build into the module and the package; `build.ps1 -Task Docs` regenerates them
+  with PlatyPS v2, and a test fails while they and `docs/` disagree); Pester tests; a
+  Gallery-ready package (`build.ps1 -Task Package`, or `dotnet pack src/FashnBackground.Package`, which builds the
+  module first, so it works on a fresh clone) with the module's readme and these notes, installable with
+  `Install-PSResource` from a folder registered as a repository.
 '@
         }
     }

@@ -102,6 +102,7 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
                      "dependencies/SkiaSharp.dll",
                      "dependencies/runtimes/linux-x64/native/libSkiaSharp.so", "dependencies/runtimes/linux-arm64/native/libSkiaSharp.so",
                      "dependencies/runtimes/win-x64/native/libSkiaSharp.dll", "dependencies/runtimes/osx/native/libSkiaSharp.dylib",
+                     "en-US/FashnBackground.dll-Help.xml", "en-US/about_FashnBackground.help.txt",
                  })
         {
             Assert.True(moduleEntries.ContainsKey(name), name + " is not in the package");
