@@ -70,7 +70,8 @@ BeforeAll {
     function Get-NormalizedText([string] $Text) { ($Text -replace '\s+', ' ').Trim() }
 
     # The package, as a user makes it on a fresh clone: dotnet pack of the package project in a copy of the sources
-    # without any build output (which also keeps this build away from the bin/, obj/ and out/ other tests are using).
+    # (the root files, src/ and docs/) without any build output, which also keeps this build away from the bin/, obj/
+    # and out/ that other tests are using.
     # No build server is left running, and the build's temp files stay here.
     $script:sources = Join-Path $TestDrive 'clone'
     New-Item -ItemType Directory -Path $sources | Out-Null
