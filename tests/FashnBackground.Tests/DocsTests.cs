@@ -150,6 +150,7 @@ public sealed class DocsTests : IDisposable
         var data = new TheoryData<string>();
         foreach (var file in Directory.GetFiles(DocsFolder, "*.md").Order()) data.Add(Path.GetFileName(file));
         data.Add("../README.md");
+        data.Add("../src/FashnBackground/README.md");
         return data;
     }
 

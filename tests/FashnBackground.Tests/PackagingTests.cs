@@ -1,12 +1,17 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Management.Automation;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Xunit;
 
 namespace FashnBackground.Tests;
 
-/// <summary>Packs src/FashnBackground.Package once (dotnet pack, ~10-20 s) for every test of the class.</summary>
+/// <summary>
+/// Packs src/FashnBackground.Package once (dotnet pack, ~10-20 s) for every test of the class, in the configuration these
+/// tests were built in: the pack then builds nothing new and leaves the staged folder, which other tests are loading, alone.
+/// </summary>
 public sealed class PackageFixture : IDisposable
 {
     public PackageFixture()
@@ -16,7 +21,7 @@ public sealed class PackageFixture : IDisposable
         var project = Path.Combine(ModuleLayout.RepositoryRoot, "src", "FashnBackground.Package", "FashnBackground.Package.csproj");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "pack", project, "-o", OutputFolder, "-nologo", "-v", "q", "-nodeReuse:false" },
+            ArgumentList = { "pack", project, "-c", BuildConfiguration, "-o", OutputFolder, "-nologo", "-v", "q", "-nodeReuse:false" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = ModuleLayout.RepositoryRoot,
@@ -41,6 +46,9 @@ public sealed class PackageFixture : IDisposable
         Package = Directory.GetFiles(OutputFolder, "*.nupkg").Single();
     }
 
+    public static string BuildConfiguration =>
+        typeof(PackageFixture).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+
     public string OutputFolder { get; }
 
     public string Package { get; }
@@ -62,6 +70,18 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
     private static string VersionPrefix =>
         XDocument.Load(Path.Combine(ModuleLayout.RepositoryRoot, "Directory.Build.props")).Descendants("VersionPrefix").Single().Value.Trim();
 
+    /// <summary>The release notes of this version: its CHANGELOG.md section up to the next heading, without its own heading.</summary>
+    private static string ChangelogNotes()
+    {
+        var changelog = File.ReadAllText(Path.Combine(ModuleLayout.RepositoryRoot, "CHANGELOG.md")).Replace("\r\n", "\n");
+        var section = Regex.Match(changelog, "^## \\[" + Regex.Escape(VersionPrefix) + "\\][^\n]*\n(.*?)(?=^## |^\\[[^\\]\n]+\\]: |\\z)",
+            RegexOptions.Multiline | RegexOptions.Singleline);
+        Assert.True(section.Success, $"CHANGELOG.md has no section for {VersionPrefix}");
+        return section.Groups[1].Value.Trim();
+    }
+
+    private static string Normalized(string text) => text.Replace("\r\n", "\n").Trim();
+
     private readonly PackageFixture _package;
 
     public PackagingTests(PackageFixture package) => _package = package;
@@ -77,7 +97,7 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
         Assert.Equal(staged.Order(), moduleEntries.Keys.Order());
         foreach (var name in new[]
                  {
-                     "FashnBackground.psd1", "FashnBackground.dll", "FashnBackground.format.ps1xml",
+                     "FashnBackground.psd1", "FashnBackground.dll", "FashnBackground.format.ps1xml", "README.md",
                      "dependencies/Fashn.Client.dll", "dependencies/FashnBackground.Isolation.dll", "dependencies/System.Text.Json.dll",
                      "dependencies/SkiaSharp.dll",
                      "dependencies/runtimes/linux-x64/native/libSkiaSharp.so", "dependencies/runtimes/linux-arm64/native/libSkiaSharp.so",
@@ -129,6 +149,37 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
     }
 
     [Fact]
+    public void PackageCarriesTheModuleReadmeAndTheReleaseNotesOfThisVersion()
+    {
+        using var zip = ZipFile.OpenRead(_package.Package);
+        XDocument nuspec;
+        using (var stream = zip.GetEntry("FashnBackground.nuspec")!.Open()) nuspec = XDocument.Load(stream);
+        XNamespace ns = nuspec.Root!.Name.Namespace;
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+
+        // The readme NuGet feeds show is the module's own readme, at the package root (so also in the installed folder).
+        Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
+        var readmeEntry = zip.GetEntry("README.md");
+        Assert.NotNull(readmeEntry);
+        string readme;
+        using (var reader = new StreamReader(readmeEntry.Open())) readme = reader.ReadToEnd();
+        Assert.Equal(File.ReadAllText(Path.Combine(ModuleLayout.RepositoryRoot, "src", "FashnBackground", "README.md")), readme);
+        Assert.Contains("Install-PSResource FashnBackground", readme);
+        Assert.Contains("Get-Help about_FashnBackground", readme);
+        // It names exactly the commands the package says it exports.
+        var named = Regex.Matches(readme, "\\b[A-Z][a-z]+-Fashn[A-Za-z]+").Select(m => m.Value).Distinct().Order().ToArray();
+        var exported = metadata.Element(ns + "tags")!.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(t => t.StartsWith("PSCmdlet_", StringComparison.Ordinal)).Select(t => t["PSCmdlet_".Length..]).Order().ToArray();
+        Assert.True(exported.Length >= 4 && exported.SequenceEqual(named),
+            $"src/FashnBackground/README.md names {string.Join(", ", named)}; the module exports {string.Join(", ", exported)}: list each command there.");
+
+        // The release notes say what changed in this version, as CHANGELOG.md does, markdown and all.
+        var notes = metadata.Element(ns + "releaseNotes")!.Value;
+        Assert.DoesNotContain("See CHANGELOG", notes);
+        Assert.Equal(ChangelogNotes(), Normalized(notes));
+    }
+
+    [Fact]
     public async Task ExtractedPackageImportsPassesTestModuleManifestAndRunsABatch()
     {
         using var installRoot = new TempFolder();
@@ -153,6 +204,10 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
         Assert.Empty(tested.Errors);
         var info = (PSModuleInfo)Assert.Single(tested.Output).BaseObject;
         Assert.Equal(VersionPrefix, info.Version.ToString(3));
+        // What Get-InstalledPSResource and the Gallery show as release notes (Publish-PSResource takes them from here).
+        Assert.True(ChangelogNotes() == Normalized(info.ReleaseNotes ?? ""),
+            $"PrivateData.PSData.ReleaseNotes in FashnBackground.psd1 must be the CHANGELOG.md section of {VersionPrefix} (without its heading): copy it there.\n" +
+            $"Manifest:\n{info.ReleaseNotes}\nCHANGELOG.md:\n{ChangelogNotes()}");
         Assert.Equal(new[] { "Get-FashnCredits", "Get-FashnPrediction", "Invoke-FashnBackgroundChange", "Save-FashnOutput" }, info.ExportedCmdlets.Keys.Order());
 
         // The test process may already hold FashnBackground.dll from the staged folder (other tests import it, and .NET
