@@ -8,7 +8,8 @@ namespace FashnBackground.Commands
 {
     /// <summary>
     /// Saves the outputs of completed predictions as files in -Destination, named after the source file
-    /// (photo.jpg gives photo.png) or after the id. Files are written whole or not at all.
+    /// (photo.jpg gives photo.png) or after the id. Files are written whole or not at all. Each FileInfo carries
+    /// its prediction in a FashnPrediction note property.
     /// </summary>
     [Cmdlet(VerbsData.Save, "FashnOutput", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
@@ -107,7 +108,10 @@ namespace FashnBackground.Commands
                 {
                     var file = RunToEnd(token => saver.SaveAsync(output, path, overwrite: true, token));
                     _writtenThisRun.Add(path);
-                    WriteObject(file);
+                    // The prediction travels with the file, so Export-FashnContactSheet can show its original, prompt and status.
+                    var saved = PSObject.AsPSObject(file);
+                    saved.Properties.Add(new PSNoteProperty(ContactSheetInput.PredictionProperty, prediction));
+                    WriteObject(saved);
                 }
                 catch (FashnException ex)
                 {
