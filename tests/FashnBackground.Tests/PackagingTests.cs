@@ -120,7 +120,7 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
         Assert.Contains("PSEdition_Core", tags);
         Assert.Contains("PSEdition_Desktop", tags);
         Assert.Contains("PSIncludes_Cmdlet", tags);
-        foreach (var cmdlet in new[] { "Invoke-FashnBackgroundChange", "Get-FashnPrediction", "Save-FashnOutput", "Get-FashnCredits" })
+        foreach (var cmdlet in new[] { "Invoke-FashnBackgroundChange", "Get-FashnPrediction", "Save-FashnOutput", "Get-FashnCredits", "Export-FashnContactSheet" })
         {
             Assert.Contains("PSCmdlet_" + cmdlet, tags);
             Assert.Contains("PSCommand_" + cmdlet, tags);
@@ -152,7 +152,7 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
         Assert.Empty(tested.Errors);
         var info = (PSModuleInfo)Assert.Single(tested.Output).BaseObject;
         Assert.Equal(VersionPrefix, info.Version.ToString(3));
-        Assert.Equal(new[] { "Get-FashnCredits", "Get-FashnPrediction", "Invoke-FashnBackgroundChange", "Save-FashnOutput" }, info.ExportedCmdlets.Keys.Order());
+        Assert.Equal(new[] { "Export-FashnContactSheet", "Get-FashnCredits", "Get-FashnPrediction", "Invoke-FashnBackgroundChange", "Save-FashnOutput" }, info.ExportedCmdlets.Keys.Order());
 
         // The test process may already hold FashnBackground.dll from the staged folder (other tests import it, and .NET
         // keeps one copy of an assembly), so what this proves is the extracted folder's manifest, format file and
