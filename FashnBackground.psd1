@@ -15,6 +15,7 @@
         'Get-FashnPrediction'
         'Save-FashnOutput'
         'Get-FashnCredits'
+        'Export-FashnContactSheet'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

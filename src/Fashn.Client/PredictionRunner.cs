@@ -399,17 +399,7 @@ namespace Fashn.Client
 
         private static string DescribeRuntimeError(PredictionError error, string id, int attempts)
         {
-            string advice;
-            switch (error.Name)
-            {
-                case "ImageLoadError": advice = "Check that the input is a JPEG, PNG or WebP image (a URL must be public and answer with an image content type)."; break;
-                case "ContentModerationError": advice = "Use a different image or prompt."; break;
-                case "InputValidationError": advice = "Check the prompt, seed and output format."; break;
-                case "UnavailableError":
-                case "PipelineError": advice = $"FASHN advises retrying; it was tried {attempts} time(s). Run the command again later."; break;
-                case "ThirdPartyError": advice = "A service FASHN depends on failed; run the command again later."; break;
-                default: advice = ""; break;
-            }
+            var advice = FailureAdvice.For(error.Name, attempts);
             var message = string.IsNullOrEmpty(error.Message) ? "" : ": " + error.Message.TrimEnd('.') + ".";
             return $"Prediction {id} failed with {error.Name}{message}" + (advice.Length > 0 ? " " + advice : "") + " Failed predictions are not billed.";
         }

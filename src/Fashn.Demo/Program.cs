@@ -32,13 +32,14 @@ runspace.Open();
 
 // What a user types in pwsh, with the engine hosted here: the emulator stands in for api.fashn.ai.
 const string script = """
-    param($Manifest, $BaseUri, $ApiKey, $InputFolder, $Destination, $Journal)
+    param($Manifest, $BaseUri, $ApiKey, $InputFolder, $Destination, $Journal, $SheetPath)
     Import-Module $Manifest
     $env:FASHN_BASE_URL = $BaseUri
     $env:FASHN_API_KEY = $ApiKey
     $photos = [System.IO.DirectoryInfo]::new($InputFolder).GetFiles('*.jpg')
     $predictions = $photos | Invoke-FashnBackgroundChange -Prompt 'beach sunset' -Seed 42 -Wait -JournalPath $Journal
     $saved = $predictions | Save-FashnOutput -Destination $Destination
+    $saved | Export-FashnContactSheet -Path $SheetPath -Title 'FashnBackground demo: beach sunset'
     $predictions
     """;
 using var ps = PowerShell.Create();
@@ -49,11 +50,13 @@ ps.AddScript(script)
     .AddParameter("ApiKey", emulator.Options.ApiKey)
     .AddParameter("InputFolder", Path.Combine(outputFolder, "input"))
     .AddParameter("Destination", Path.Combine(outputFolder, "output"))
-    .AddParameter("Journal", journal);
+    .AddParameter("Journal", journal)
+    .AddParameter("SheetPath", Path.Combine(outputFolder, "index.html"));
 ps.Streams.Progress.DataAdded += (_, e) =>
 {
     var record = ps.Streams.Progress[e.Index];
-    if (record.RecordType != ProgressRecordType.Completed) Console.WriteLine($"  progress: {record.StatusDescription}");
+    // The batch's progress; the contact sheet's thumbnails would only add a line per image.
+    if (record.RecordType != ProgressRecordType.Completed && record.Activity != "Export-FashnContactSheet") Console.WriteLine($"  progress: {record.StatusDescription}");
 };
 Console.WriteLine();
 Console.WriteLine($"PS> $photos | Invoke-FashnBackgroundChange -Prompt 'beach sunset' -Seed 42 -Wait -JournalPath {Shown(journal)} | Save-FashnOutput -Destination {Shown(Path.Combine(outputFolder, "output"))}");
@@ -71,6 +74,7 @@ var files = Directory.Exists(Path.Combine(outputFolder, "output")) ? Directory.G
 Console.WriteLine();
 Console.WriteLine($"{files.Length} new images in {Path.Combine(outputFolder, "output")}:");
 foreach (var file in files.Order()) Console.WriteLine($"  {Path.GetFileName(file)} ({new FileInfo(file).Length / 1024} KiB)");
+Console.WriteLine($"Contact sheet, each original beside its new image: {Path.Combine(outputFolder, "index.html")} (open it in a browser)");
 return ps.HadErrors || files.Length != inputs.Count ? 1 : 0;
 
 // A path as the user would type it: relative to the current folder when inside it.

@@ -141,7 +141,7 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
         Assert.Contains("PSEdition_Core", tags);
         Assert.Contains("PSEdition_Desktop", tags);
         Assert.Contains("PSIncludes_Cmdlet", tags);
-        foreach (var cmdlet in new[] { "Invoke-FashnBackgroundChange", "Get-FashnPrediction", "Save-FashnOutput", "Get-FashnCredits" })
+        foreach (var cmdlet in new[] { "Invoke-FashnBackgroundChange", "Get-FashnPrediction", "Save-FashnOutput", "Get-FashnCredits", "Export-FashnContactSheet" })
         {
             Assert.Contains("PSCmdlet_" + cmdlet, tags);
             Assert.Contains("PSCommand_" + cmdlet, tags);
@@ -208,7 +208,7 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
         Assert.True(ChangelogNotes() == Normalized(info.ReleaseNotes ?? ""),
             $"PrivateData.PSData.ReleaseNotes in FashnBackground.psd1 must be the CHANGELOG.md section of {VersionPrefix} (without its heading): copy it there.\n" +
             $"Manifest:\n{info.ReleaseNotes}\nCHANGELOG.md:\n{ChangelogNotes()}");
-        Assert.Equal(new[] { "Get-FashnCredits", "Get-FashnPrediction", "Invoke-FashnBackgroundChange", "Save-FashnOutput" }, info.ExportedCmdlets.Keys.Order());
+        Assert.Equal(new[] { "Export-FashnContactSheet", "Get-FashnCredits", "Get-FashnPrediction", "Invoke-FashnBackgroundChange", "Save-FashnOutput" }, info.ExportedCmdlets.Keys.Order());
 
         // The test process may already hold FashnBackground.dll from the staged folder (other tests import it, and .NET
         // keeps one copy of an assembly), so what this proves is the extracted folder's manifest, format file and

@@ -54,7 +54,9 @@ function Start-TestEmulator {
 function Stop-TestEmulator {
     param([Parameter(Mandatory)] $Emulator)
     if ($Emulator.Process -and -not $Emulator.Process.HasExited) {
-        $Emulator.Process.Kill($true)
+        # SIGTERM first: the emulator then stops cleanly and removes its temporary data folder (a kill leaves it behind).
+        if (-not $IsWindows) { & kill -TERM $Emulator.Process.Id 2>$null }
+        if (-not $Emulator.Process.WaitForExit(15000)) { $Emulator.Process.Kill($true) }
         $Emulator.Process.WaitForExit(10000) | Out-Null
     }
     Remove-Item -LiteralPath $Emulator.Folder -Recurse -Force -ErrorAction SilentlyContinue

@@ -8,7 +8,8 @@ namespace FashnBackground.Commands
 {
     /// <summary>
     /// Saves the outputs of completed predictions as files in -Destination, named after the source file
-    /// (photo.jpg gives photo.png) or after the id. Files are written whole or not at all.
+    /// (photo.jpg gives photo.png) or after the id. Files are written whole or not at all. Each FileInfo carries
+    /// its prediction in a FashnPrediction note property.
     /// </summary>
     [Cmdlet(VerbsData.Save, "FashnOutput", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
@@ -107,7 +108,7 @@ namespace FashnBackground.Commands
                 {
                     RunToEnd(token => saver.SaveAsync(output, path, overwrite: true, token));
                     _writtenThisRun.Add(path);
-                    WriteSavedFile(path);
+                    WriteSavedFile(path, prediction);
                 }
                 catch (FashnException ex)
                 {
@@ -126,10 +127,15 @@ namespace FashnBackground.Commands
         /// Writes the saved file as the FileSystem provider gives it (mode, size, owner and folder filled in), so that
         /// it prints as Get-ChildItem prints it; a bare FileInfo lacks what the provider adds and prints half empty.
         /// </summary>
-        private void WriteSavedFile(string path)
+        /// <summary>
+        /// Writes the file as the provider returns it (so it prints as Get-ChildItem's do), with the prediction it came
+        /// from, so Export-FashnContactSheet can show its original, prompt and status.
+        /// </summary>
+        private void WriteSavedFile(string path, FashnPrediction prediction)
         {
             foreach (var item in SessionState.InvokeProvider.Item.Get(new[] { path }, false, true))
             {
+                item.Properties.Add(new PSNoteProperty(ContactSheetInput.PredictionProperty, prediction));
                 WriteObject(item);
             }
         }
