@@ -104,12 +104,19 @@ public sealed class PesterSuiteTests
         start.Environment.Remove("FASHN_BASE_URL");
 
         using var process = Process.Start(start)!;
-        process.StandardInput.Close();
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        Task reader;
+        if (console == "terminal-160")
+        {
+            reader = Task.Run(() => ReadAsTerminal(process, output));
+        }
+        else
+        {
+            process.StandardInput.Close();
+            reader = Task.Run(() => { var text = ReadAll(process.StandardOutput); lock (output) output.Append(text); });
+        }
         if (!process.WaitForExit(FileTimeout))
         {
             process.Kill(entireProcessTree: true);
@@ -117,7 +124,44 @@ public sealed class PesterSuiteTests
             lock (output) output.AppendLine($"(stopped: {file} ran longer than {FileTimeout.TotalMinutes} minutes)");
         }
         process.WaitForExit();
+        reader.Wait(TimeSpan.FromSeconds(30));
         lock (output) return (process.ExitCode, output.ToString());
+    }
+
+    private static string ReadAll(StreamReader reader)
+    {
+        try { return reader.ReadToEnd(); } catch (IOException) { return ""; }
+    }
+
+    /// <summary>
+    /// Reads what pwsh writes to its terminal and answers its cursor-position queries (ESC [ 6 n), as a terminal
+    /// does: pwsh asks before drawing progress, and unanswered, each query waits for a time-out.
+    /// </summary>
+    private static void ReadAsTerminal(Process process, StringBuilder output)
+    {
+        const string query = "\u001b[6n";
+        var buffer = new char[8192];
+        var tail = "";
+        try
+        {
+            int read;
+            while ((read = process.StandardOutput.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                var text = new string(buffer, 0, read);
+                lock (output) output.Append(text);
+                var seen = tail + text;
+                for (var at = seen.IndexOf(query, StringComparison.Ordinal); at >= 0; at = seen.IndexOf(query, at + query.Length, StringComparison.Ordinal))
+                {
+                    process.StandardInput.Write("\u001b[1;1R");
+                    process.StandardInput.Flush();
+                }
+                tail = seen.Length > query.Length ? seen[^(query.Length - 1)..] : seen;
+            }
+        }
+        catch (IOException)
+        {
+            // pwsh has exited and its terminal is gone.
+        }
     }
 
     private static string DotnetHost => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
