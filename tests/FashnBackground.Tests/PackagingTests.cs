@@ -60,6 +60,9 @@ public sealed class PackageFixture : IDisposable
 }
 
 /// <summary>The .nupkg the Gallery takes: the staged module folder at its root, nothing else, and it installs and runs.</summary>
+// Alone: importing the extracted FashnBackground.dll while another test imports the staged one at the same moment
+// races in the engine's "already loaded?" check and fails with "Assembly with same name is already loaded".
+[Collection("Environment")]
 public sealed class PackagingTests : IClassFixture<PackageFixture>
 {
     /// <summary>What NuGet itself adds to every package; Install-PSResource leaves these out of the module folder.</summary>

@@ -106,7 +106,13 @@ public sealed class ReliabilityTests
         using var host = new PowerShellHost(emulator.BaseUri, Emulators.ApiKey);
         using var running = host.Start("Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio' -Wait", (object)files);
         var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Six created at the emulator, and six known to the command (its progress says so): a prediction whose run
+        // answer is still on its way when the stop comes cannot be named yet.
         while ((await Emulators.StatsAsync(emulator)).GetProperty("predictions").GetProperty("created").GetInt32() < 6 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        while (!running.PowerShell.Streams.Progress.ToArray().Any(p => p.StatusDescription.Contains(", 6 running", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
