@@ -1,7 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Fashn.Emulator.Errors;
+using Fashn.Emulator.Faults;
 using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Middleware;
+using Fashn.Emulator.Persistence;
+using Fashn.Emulator.Predictions;
+using Fashn.Emulator.Stats;
+using Fashn.Emulator.Webhooks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 

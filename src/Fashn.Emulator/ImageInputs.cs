@@ -1,8 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Predictions;
+using Fashn.Emulator.Stats;
 
 namespace Fashn.Emulator
 {

@@ -1,6 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Fashn.Emulator.Errors;
+using Fashn.Emulator.Faults;
 using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Persistence;
+using Fashn.Emulator.Predictions;
+using Fashn.Emulator.Stats;
+using Fashn.Emulator.Webhooks;
 
 namespace Fashn.Emulator
 {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Fashn.Emulator
+namespace Fashn.Emulator.Middleware
 {
     /// <summary>
     /// Sliding-window request limits per API key and endpoint group, as the real service enforces them

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Fashn.Emulator.Imaging;
 
-namespace Fashn.Emulator
+namespace Fashn.Emulator.Predictions
 {
     /// <summary>One prediction's state. Fields set by the lifecycle task are read by request threads, hence volatile.</summary>
     internal sealed class Prediction

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Fashn.Emulator
+namespace Fashn.Emulator.Errors
 {
     /// <summary>API-level error codes and the <c>{"error": "...", "message": "..."}</c> body of the spec.</summary>
     internal static class ApiErrors

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
+using Fashn.Emulator.Predictions;
 
-namespace Fashn.Emulator
+namespace Fashn.Emulator.Webhooks
 {
     /// <summary>
     /// POSTs the final status JSON to a prediction's webhook_url, retrying a non-2xx answer (or a failed connection)

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Fashn.Emulator.Errors;
+using Fashn.Emulator.Persistence;
 
-namespace Fashn.Emulator
+namespace Fashn.Emulator.Stats
 {
     /// <summary>Counters behind <c>GET /_emulator/stats</c>. Thread-safe.</summary>
     internal sealed class EmulatorStats
