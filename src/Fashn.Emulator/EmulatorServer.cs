@@ -233,7 +233,7 @@ namespace Fashn.Emulator
                         Fault? parsed = FaultInjector.Parse(header.ToString());
                         if (parsed is null)
                         {
-                            await ApiErrors.Result(400, ApiErrors.BadRequest, $"Unknown {FaultInjector.HeaderName} value.").ExecuteAsync(context);
+                            await ApiErrors.UnknownFaultHeader().WriteAsync(context);
                             return;
                         }
 
@@ -271,11 +271,11 @@ namespace Fashn.Emulator
                         context.Response.Headers.RetryAfter = "1";
                     }
 
-                    await ApiErrors.Result(429, ApiErrors.RateLimitExceeded, "Rate limit exceeded (injected fault).").ExecuteAsync(context);
+                    await ApiErrors.InjectedRateLimit().WriteAsync(context);
                     return true;
                 case FaultKind.Status500:
                     _stats.CountFault(fault.Label);
-                    await ApiErrors.Result(500, ApiErrors.InternalServerError, "Internal server error (injected fault).").ExecuteAsync(context);
+                    await ApiErrors.InjectedServerError().WriteAsync(context);
                     return true;
                 case FaultKind.Drop:
                 case FaultKind.DropAfterCreate when !isRun:
@@ -314,9 +314,7 @@ namespace Fashn.Emulator
                 return Options.ApiKey;
             }
 
-            // Never echo the key that was sent.
-            unauthorized = ApiErrors.Result(401, ApiErrors.UnauthorizedAccess,
-                header.Length == 0 ? "Missing Authorization header (expected: Bearer <api key>)." : "Invalid API key.");
+            unauthorized = (header.Length == 0 ? ApiErrors.MissingApiKey() : ApiErrors.InvalidApiKey()).ToResult();
             return null;
         }
 
@@ -331,7 +329,7 @@ namespace Fashn.Emulator
                 return null;
             }
 
-            _stats.CountRejected(ApiErrors.RateLimitExceeded);
+            _stats.CountRejected(ApiErrorCodes.RateLimitExceeded);
             if (Options.SendRetryAfter)
             {
                 context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
@@ -339,7 +337,7 @@ namespace Fashn.Emulator
                 context.Response.Headers["retry-after-ms"] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
             }
 
-            return ApiErrors.Result(429, ApiErrors.RateLimitExceeded, $"Rate limit exceeded: at most {limit} {group} requests per {Options.Scaled(windowSeconds).TotalSeconds:0.###} s.");
+            return ApiErrors.RateLimitExceeded(limit, group, Options.Scaled(windowSeconds)).ToResult();
         }
 
         private async Task<IResult> RunAsync(HttpContext context)
@@ -358,16 +356,13 @@ namespace Fashn.Emulator
             byte[] body = await ReadBodyAsync(context.Request, Options.UploadBytesPerSecond, context.RequestAborted);
             if (!TryParseRunRequest(body, context.Request.Query["webhook_url"].ToString(), Options.AllowRemoteWebhooks, out RunRequest? request, out string problem))
             {
-                return ApiErrors.Result(400, ApiErrors.BadRequest, problem);
+                return ApiErrors.BadRequest(problem).ToResult();
             }
 
-            string? refusal = _engine.TryAdmit();
-            if (refusal is not null)
+            if (_engine.TryAdmit() is ApiError refusal)
             {
-                _stats.CountRejected(refusal);
-                return refusal == ApiErrors.OutOfCredits
-                    ? ApiErrors.Result(429, ApiErrors.OutOfCredits, "Out of credits: the balance is 0.")
-                    : ApiErrors.Result(429, ApiErrors.ConcurrencyLimitExceeded, $"Concurrency limit exceeded: {Options.ConcurrencyLimit} predictions are already running.");
+                _stats.CountRejected(refusal.Code);
+                return refusal.ToResult();
             }
 
             var prediction = new Prediction(NewPredictionId(), request!);
@@ -524,7 +519,7 @@ namespace Fashn.Emulator
             DateTime now = DateTime.UtcNow;
             if (!_engine.TryGet(id, out Prediction prediction) || _engine.IsCdnExpired(prediction, now))
             {
-                return ApiErrors.Result(404, ApiErrors.NotFound, "Prediction not found.");
+                return ApiErrors.PredictionNotFound().ToResult();
             }
 
             var requestBase = new Uri($"{context.Request.Scheme}://{context.Request.Host}/");

@@ -11,8 +11,6 @@ namespace Fashn.Emulator
     /// <summary>Reads the <c>image</c> input: a data URI with its prefix, or an http(s) URL fetched at processing time.</summary>
     internal static partial class ImageInputs
     {
-        public const string LoadErrorPrefix = "Error loading input image: ";
-
         [GeneratedRegex(@"^data:image/[A-Za-z0-9.+-]+;base64,", RegexOptions.CultureInvariant)]
         private static partial Regex DataUriPrefix();
 

@@ -107,20 +107,20 @@ namespace Fashn.Emulator
 
         public bool TryGet(string id, out Prediction prediction) => _predictions.TryGetValue(id, out prediction!);
 
-        /// <summary>Admits a new prediction or names the 429 code that refuses it. Credits are reserved until it finishes.</summary>
-        public string? TryAdmit()
+        /// <summary>Admits a new prediction or returns the 429 that refuses it. Credits are reserved until it finishes.</summary>
+        public ApiError? TryAdmit()
         {
             lock (_admissionLock)
             {
                 if (!_credits.TryReserve())
                 {
-                    return ApiErrors.OutOfCredits;
+                    return ApiErrors.OutOfCredits();
                 }
 
                 if (_running >= _options.ConcurrencyLimit)
                 {
                     _credits.Release(spent: false);
-                    return ApiErrors.ConcurrencyLimitExceeded;
+                    return ApiErrors.ConcurrencyLimitExceeded(_options.ConcurrencyLimit);
                 }
 
                 _running++;
@@ -200,13 +200,13 @@ namespace Fashn.Emulator
         {
             if (prediction.InjectedFailure is string injected)
             {
-                return new PredictionError(injected, $"Injected failure ({FaultInjector.HeaderName}: fail:{injected}).");
+                return PredictionFailures.Injected(injected);
             }
 
             string? blocked = FindBlockedWord(prediction.Request.Prompt);
             if (blocked is not null)
             {
-                return new PredictionError("ContentModerationError", $"The prompt was rejected by content moderation (blocked word: \"{blocked}\").");
+                return PredictionFailures.BlockedWord(blocked);
             }
 
             byte[] input;
@@ -216,7 +216,7 @@ namespace Fashn.Emulator
             }
             catch (ImageLoadException exception)
             {
-                return new PredictionError("ImageLoadError", ImageInputs.LoadErrorPrefix + exception.Message);
+                return PredictionFailures.ImageLoad(exception.Message);
             }
 
             await _renderWorkers.WaitAsync(stopping);
@@ -232,7 +232,7 @@ namespace Fashn.Emulator
             }
             catch (InvalidImageException exception)
             {
-                return new PredictionError("ImageLoadError", ImageInputs.LoadErrorPrefix + exception.Message);
+                return PredictionFailures.ImageLoad(exception.Message);
             }
             finally
             {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Fashn.Emulator.Errors;
 using Fashn.Emulator.Imaging;
 
 namespace Fashn.Emulator.Predictions
@@ -66,11 +67,6 @@ namespace Fashn.Emulator.Predictions
 
     /// <summary>A validated <c>POST /v1/run</c> body.</summary>
     internal sealed record RunRequest(string Image, string Prompt, long Seed, OutputImageFormat OutputFormat, bool ReturnBase64, Uri? WebhookUrl);
-
-    /// <summary>The runtime error of a failed prediction: <c>{"name": ..., "message": ...}</c>.</summary>
-    internal sealed record PredictionError(
-        [property: JsonPropertyName("name")] string Name,
-        [property: JsonPropertyName("message")] string Message);
 
     /// <summary>The JSON of <c>GET /v1/status/{id}</c> and of webhooks.</summary>
     internal sealed class StatusBody

@@ -23,7 +23,7 @@ namespace Fashn.Emulator.Stats
 
         public EmulatorStats()
         {
-            foreach (string code in new[] { ApiErrors.RateLimitExceeded, ApiErrors.ConcurrencyLimitExceeded, ApiErrors.OutOfCredits })
+            foreach (string code in new[] { ApiErrorCodes.RateLimitExceeded, ApiErrorCodes.ConcurrencyLimitExceeded, ApiErrorCodes.OutOfCredits })
             {
                 _rejected[code] = 0;
             }
