@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Fashn.Emulator.Accounting;
 using Fashn.Emulator.Errors;
 using Fashn.Emulator.Faults;
+using Fashn.Emulator.Inputs;
 using Fashn.Emulator.Imaging;
 using Fashn.Emulator.Middleware;
 using Fashn.Emulator.Persistence;
@@ -29,49 +31,32 @@ namespace Fashn.Emulator
         private const long MaxSeed = uint.MaxValue;
 
         private readonly WebApplication _app;
-        private readonly PredictionEngine _engine;
+        private readonly DataFolder _folder;
         private readonly EmulatorStats _stats;
-        private readonly Credits _credits;
+        private readonly CreditAccount _credits;
+        private readonly PredictionStore _store = new();
+        private readonly OutputLifetimes _lifetimes;
+        private readonly StatusAnswers _answers;
+        private readonly PredictionAdmission _admission;
+        private readonly StateKeeper _state;
+        private readonly PredictionLifecycle _lifecycle;
+        private readonly ExpirySweeper _sweeper;
         private readonly RateWindows _rateWindows = new();
         private readonly FaultInjector _faults;
         private readonly HttpClient _http;
         private readonly CancellationTokenSource _stopping = new();
-        private readonly string _dataDirectory;
-        private readonly bool _ownsDataDirectory;
-        private readonly DataFolderLock? _folderLock;
         private int _stopped;
 
         private EmulatorServer(EmulatorOptions options)
         {
             Options = options;
-            _ownsDataDirectory = options.DataDirectory is null;
-            _dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "fashn-emulator-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(_dataDirectory);
-
+            _folder = DataFolder.Open(options.DataDirectory, out SavedState? saved);
             _stats = new EmulatorStats();
-            _credits = new Credits(options.Credits, options.SubscriptionCredits);
-            StateFile? stateFile = null;
-            SavedState? saved = null;
-            if (!_ownsDataDirectory)
+            _credits = new CreditAccount(options.Credits, options.SubscriptionCredits);
+            if (saved is not null)
             {
-                // A given folder keeps the state across restarts; only one emulator may use it at a time.
-                _folderLock = DataFolderLock.Acquire(_dataDirectory);
-                try
-                {
-                    stateFile = new StateFile(_dataDirectory);
-                    saved = stateFile.Load();
-                }
-                catch
-                {
-                    _folderLock.Dispose();
-                    throw;
-                }
-
-                if (saved is not null)
-                {
-                    _credits.LoadFrom(saved);
-                    _stats.LoadFrom(saved);
-                }
+                _credits.LoadFrom(saved);
+                _stats.LoadFrom(saved);
             }
 
             _faults = new FaultInjector(options);
@@ -81,20 +66,27 @@ namespace Fashn.Emulator
                 Timeout = TimeSpan.FromSeconds(30),
             };
             var webhooks = new WebhookSender(_http, options, _stopping.Token);
-            _engine = new PredictionEngine(options, _stats, _credits, webhooks, _http, _dataDirectory, stateFile);
+            _lifetimes = new OutputLifetimes(options);
+            _answers = new StatusAnswers(_lifetimes);
+            _admission = new PredictionAdmission(options.ConcurrencyLimit, _credits, _stats);
+            _state = new StateKeeper(_folder.StateFile, _store, _credits, _stats);
+            var producer = new OutputProducer(options, new InputImageLoader(_http, options.AllowRemoteUrls, _stats), _folder);
+            _lifecycle = new PredictionLifecycle(options, _store, _admission, producer, _folder, _state, _answers, webhooks, _stats);
+            _sweeper = new ExpirySweeper(_store, _lifetimes, _folder, _state);
             if (saved is not null)
             {
                 try
                 {
-                    _engine.Restore(saved);
+                    StateRestorer.Restore(saved, _folder, _lifetimes, _store, _lifecycle, _state);
                 }
                 catch
                 {
-                    _folderLock?.Dispose();
+                    _folder.Dispose();
                     throw;
                 }
             }
 
+            _sweeper.Start();
             _app = BuildApp();
         }
 
@@ -104,7 +96,7 @@ namespace Fashn.Emulator
         public EmulatorOptions Options { get; }
 
         /// <summary>Where outputs are written (one folder per prediction), and state.json when the folder was given.</summary>
-        public string DataDirectory => _dataDirectory;
+        public string DataDirectory => _folder.Root;
 
         /// <summary>Starts listening. Refuses a non-loopback binding unless <see cref="EmulatorOptions.AllowNonLoopbackBinding"/>.</summary>
         public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
@@ -124,7 +116,7 @@ namespace Fashn.Emulator
 
             string address = server._app.Urls.First();
             server.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
-            server._engine.PublicBaseUri = server.BaseUri;
+            server._lifecycle.PublicBaseUri = server.BaseUri;
             return server;
         }
 
@@ -142,14 +134,12 @@ namespace Fashn.Emulator
             }
             finally
             {
-                await _engine.DisposeAsync();
+                await _lifecycle.StopAsync();
+                await _sweeper.StopAsync();
+                _state.SaveLastAndClose();
                 await _app.DisposeAsync();
                 _http.Dispose();
-                _folderLock?.Dispose();
-                if (_ownsDataDirectory)
-                {
-                    TryDeleteFolder(_dataDirectory);
-                }
+                _folder.Dispose();
             }
         }
 
@@ -169,7 +159,7 @@ namespace Fashn.Emulator
 
             foreach (string url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (!options.AllowNonLoopbackBinding && !ImageInputs.IsLoopbackHost(HostOf(url)))
+                if (!options.AllowNonLoopbackBinding && !LoopbackHosts.IsLoopback(HostOf(url)))
                 {
                     throw new ArgumentException(
                         $"Refusing to listen on {url}: only loopback addresses (127.0.0.1, [::1], localhost) unless --allow-non-loopback is given.");
@@ -359,7 +349,7 @@ namespace Fashn.Emulator
                 return ApiErrors.BadRequest(problem).ToResult();
             }
 
-            if (_engine.TryAdmit() is ApiError refusal)
+            if (_admission.TryAdmit() is ApiError refusal)
             {
                 _stats.CountRejected(refusal.Code);
                 return refusal.ToResult();
@@ -373,8 +363,8 @@ namespace Fashn.Emulator
                 _stats.CountFault(fault.Label);
             }
 
-            ImageInputs.ReadAtSubmission(prediction, _stats);
-            _engine.Start(prediction);
+            InputImageIntake.Read(prediction, _stats);
+            _lifecycle.Start(prediction);
 
             if (fault?.Kind == FaultKind.DropAfterCreate)
             {
@@ -490,7 +480,7 @@ namespace Fashn.Emulator
                         return false;
                     }
 
-                    if (!allowRemoteWebhooks && !ImageInputs.IsLoopbackHost(webhook.Host))
+                    if (!allowRemoteWebhooks && !LoopbackHosts.IsLoopback(webhook.Host))
                     {
                         problem = "webhook_url must point to a loopback host (start the emulator with --allow-remote-webhooks to deliver elsewhere).";
                         return false;
@@ -517,13 +507,13 @@ namespace Fashn.Emulator
             }
 
             DateTime now = DateTime.UtcNow;
-            if (!_engine.TryGet(id, out Prediction prediction) || _engine.IsCdnExpired(prediction, now))
+            if (!_store.TryGet(id, out Prediction prediction) || _lifetimes.IsCdnExpired(prediction, now))
             {
                 return ApiErrors.PredictionNotFound().ToResult();
             }
 
             var requestBase = new Uri($"{context.Request.Scheme}://{context.Request.Host}/");
-            StatusBody body = _engine.Describe(prediction, requestBase, now);
+            StatusBody body = _answers.Describe(prediction, requestBase, now);
             if (body.Status == PredictionStatuses.Completed)
             {
                 context.Response.Headers["x-fashn-credits-used"] = "1";
@@ -552,10 +542,10 @@ namespace Fashn.Emulator
         /// <summary>Serves an output like FASHN's CDN: public (no key), until the output lifetime ends.</summary>
         private IResult GetCdnFile(string id, string file)
         {
-            if (!_engine.TryGet(id, out Prediction prediction)
+            if (!_store.TryGet(id, out Prediction prediction)
                 || prediction.Request.ReturnBase64
                 || file != prediction.OutputFileName
-                || _engine.IsCdnExpired(prediction, DateTime.UtcNow)
+                || _lifetimes.IsCdnExpired(prediction, DateTime.UtcNow)
                 || prediction.OutputPath is not string path
                 || !File.Exists(path))
             {
@@ -568,7 +558,7 @@ namespace Fashn.Emulator
         private IResult GetStats()
         {
             var camelCase = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-            return Results.Json(_stats.Snapshot(_engine.Tracked, _credits.Balance.Total), camelCase);
+            return Results.Json(_stats.Snapshot(_store.Count, _credits.Balance.Total), camelCase);
         }
 
         /// <summary>Reads the whole body, no faster than the simulated uplink allows.</summary>
@@ -605,23 +595,6 @@ namespace Fashn.Emulator
         {
             string hex = Guid.NewGuid().ToString("D");
             return hex.Substring(0, 7) + "r" + hex.Substring(8) + "-u1";
-        }
-
-        private static void TryDeleteFolder(string folder)
-        {
-            try
-            {
-                if (Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
         }
     }
 }

@@ -68,19 +68,6 @@ namespace Fashn.Emulator.Predictions
     /// <summary>A validated <c>POST /v1/run</c> body.</summary>
     internal sealed record RunRequest(string Image, string Prompt, long Seed, OutputImageFormat OutputFormat, bool ReturnBase64, Uri? WebhookUrl);
 
-    /// <summary>The JSON of <c>GET /v1/status/{id}</c> and of webhooks.</summary>
-    internal sealed class StatusBody
-    {
-        [JsonPropertyName("id")] public required string Id { get; init; }
-        [JsonPropertyName("status")] public required string Status { get; init; }
-
-        [JsonPropertyName("output")]
-        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-        public string[]? Output { get; init; }
-
-        [JsonPropertyName("error")] public PredictionError? Error { get; init; }
-    }
-
     /// <summary>The JSON of a successful <c>POST /v1/run</c>.</summary>
     internal sealed record RunAnswer(
         [property: JsonPropertyName("id")] string Id,

@@ -1,0 +1,74 @@
+using Fashn.Emulator.Errors;
+using Fashn.Emulator.Stats;
+
+namespace Fashn.Emulator.Accounting
+{
+    /// <summary>
+    /// Lets a new prediction start only while a credit is free to reserve and fewer than the concurrency limit run,
+    /// and gives both back when it finishes. One lock covers the reservation and the running count, so a prediction
+    /// that finishes frees its place before its status says so.
+    /// </summary>
+    internal sealed class PredictionAdmission
+    {
+        private readonly object _lock = new();
+        private readonly int _concurrencyLimit;
+        private readonly CreditAccount _credits;
+        private readonly EmulatorStats _stats;
+        private int _running;
+
+        public PredictionAdmission(int concurrencyLimit, CreditAccount credits, EmulatorStats stats)
+        {
+            _concurrencyLimit = concurrencyLimit;
+            _credits = credits;
+            _stats = stats;
+        }
+
+        /// <summary>Admits a new prediction or returns the 429 that refuses it. Its credit is reserved until it finishes.</summary>
+        public ApiError? TryAdmit()
+        {
+            lock (_lock)
+            {
+                if (!_credits.TryReserve())
+                {
+                    return ApiErrors.OutOfCredits();
+                }
+
+                if (_running >= _concurrencyLimit)
+                {
+                    _credits.Release(spent: false);
+                    return ApiErrors.ConcurrencyLimitExceeded(_concurrencyLimit);
+                }
+
+                Enter();
+                return null;
+            }
+        }
+
+        /// <summary>A prediction resumed after a restart was admitted before the stop: it holds its credit and its place again.</summary>
+        public void Readmit()
+        {
+            lock (_lock)
+            {
+                _credits.ReserveResumed();
+                Enter();
+            }
+        }
+
+        /// <summary>Frees the place of a finished prediction, spending its credit only when it completed.</summary>
+        public void Release(bool spent)
+        {
+            lock (_lock)
+            {
+                _credits.Release(spent);
+                _running--;
+                _stats.RunningChanged(-1);
+            }
+        }
+
+        private void Enter()
+        {
+            _running++;
+            _stats.RunningChanged(+1);
+        }
+    }
+}
