@@ -94,5 +94,42 @@ namespace Fashn.Emulator
         public int RenderWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
         internal TimeSpan Scaled(double seconds) => TimeSpan.FromSeconds(Math.Max(0, seconds * TimeScale));
+
+        /// <summary>Throws <see cref="ArgumentException"/> for options the emulator cannot start with.</summary>
+        internal void Validate()
+        {
+            if (string.IsNullOrEmpty(ApiKey))
+            {
+                throw new ArgumentException("The API key must not be empty.");
+            }
+
+            if (!(TimeScale > 0))
+            {
+                throw new ArgumentException("The time scale must be greater than 0.");
+            }
+
+            foreach (string url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!AllowNonLoopbackBinding && !LoopbackHosts.IsLoopback(HostOf(url)))
+                {
+                    throw new ArgumentException(
+                        $"Refusing to listen on {url}: only loopback addresses (127.0.0.1, [::1], localhost) unless --allow-non-loopback is given.");
+                }
+            }
+        }
+
+        private static string HostOf(string url)
+        {
+            int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+            string rest = schemeEnd >= 0 ? url.Substring(schemeEnd + 3) : url;
+            if (rest.StartsWith('['))
+            {
+                int close = rest.IndexOf(']');
+                return close > 0 ? rest.Substring(0, close + 1) : rest;
+            }
+
+            int end = rest.IndexOfAny(new[] { ':', '/' });
+            return end >= 0 ? rest.Substring(0, end) : rest;
+        }
     }
 }

@@ -2,6 +2,7 @@ using Fashn.Emulator.Errors;
 using Fashn.Emulator.Imaging;
 using Fashn.Emulator.Inputs;
 using Fashn.Emulator.Predictions;
+using Fashn.Emulator.Requests;
 
 namespace Fashn.Emulator.Persistence
 {

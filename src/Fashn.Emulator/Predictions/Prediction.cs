@@ -1,6 +1,6 @@
-using System.Text.Json.Serialization;
 using Fashn.Emulator.Errors;
 using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Requests;
 
 namespace Fashn.Emulator.Predictions
 {
@@ -54,6 +54,13 @@ namespace Fashn.Emulator.Predictions
         public string OutputFileName => Request.OutputFormat == OutputImageFormat.Jpeg ? "output_0.jpg" : "output_0.png";
 
         public string OutputContentType => Request.OutputFormat == OutputImageFormat.Jpeg ? "image/jpeg" : "image/png";
+
+        /// <summary>A new id that looks like the real ones (a UUID-like text with a suffix) and is deliberately not pure hex.</summary>
+        public static string NewId()
+        {
+            string hex = Guid.NewGuid().ToString("D");
+            return hex.Substring(0, 7) + "r" + hex.Substring(8) + "-u1";
+        }
     }
 
     internal static class PredictionStatuses
@@ -64,12 +71,4 @@ namespace Fashn.Emulator.Predictions
         public const string Completed = "completed";
         public const string Failed = "failed";
     }
-
-    /// <summary>A validated <c>POST /v1/run</c> body.</summary>
-    internal sealed record RunRequest(string Image, string Prompt, long Seed, OutputImageFormat OutputFormat, bool ReturnBase64, Uri? WebhookUrl);
-
-    /// <summary>The JSON of a successful <c>POST /v1/run</c>.</summary>
-    internal sealed record RunAnswer(
-        [property: JsonPropertyName("id")] string Id,
-        [property: JsonPropertyName("error")] string? Error);
 }

@@ -1,0 +1,32 @@
+using Fashn.Emulator.Predictions;
+
+namespace Fashn.Emulator.Handlers
+{
+    /// <summary><c>GET /cdn/{id}/{file}</c>: serves an output like FASHN's CDN: public (no key), until the output lifetime ends.</summary>
+    internal sealed class CdnHandler
+    {
+        private readonly PredictionStore _store;
+        private readonly OutputLifetimes _lifetimes;
+
+        public CdnHandler(PredictionStore store, OutputLifetimes lifetimes)
+        {
+            _store = store;
+            _lifetimes = lifetimes;
+        }
+
+        public IResult Handle(string id, string file)
+        {
+            if (!_store.TryGet(id, out Prediction prediction)
+                || prediction.Request.ReturnBase64
+                || file != prediction.OutputFileName
+                || _lifetimes.IsCdnExpired(prediction, DateTime.UtcNow)
+                || prediction.OutputPath is not string path
+                || !File.Exists(path))
+            {
+                return Results.NotFound();
+            }
+
+            return Results.File(path, prediction.OutputContentType);
+        }
+    }
+}

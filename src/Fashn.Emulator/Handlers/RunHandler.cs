@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+using Fashn.Emulator.Accounting;
+using Fashn.Emulator.Errors;
+using Fashn.Emulator.Faults;
+using Fashn.Emulator.Inputs;
+using Fashn.Emulator.Middleware;
+using Fashn.Emulator.Predictions;
+using Fashn.Emulator.Requests;
+using Fashn.Emulator.Stats;
+
+namespace Fashn.Emulator.Handlers
+{
+    /// <summary><c>POST /v1/run</c>: reads and checks the body, admits the prediction, creates and starts it.</summary>
+    internal sealed class RunHandler
+    {
+        private readonly EmulatorOptions _options;
+        private readonly PredictionAdmission _admission;
+        private readonly PredictionLifecycle _lifecycle;
+        private readonly EmulatorStats _stats;
+
+        public RunHandler(EmulatorOptions options, PredictionAdmission admission, PredictionLifecycle lifecycle, EmulatorStats stats)
+        {
+            _options = options;
+            _admission = admission;
+            _lifecycle = lifecycle;
+            _stats = stats;
+        }
+
+        public async Task<IResult> HandleAsync(HttpContext context)
+        {
+            byte[] body = await RequestBodyReader.ReadAsync(context.Request, _options.UploadBytesPerSecond, context.RequestAborted);
+            if (!RunRequestParser.TryParse(body, context.Request.Query["webhook_url"].ToString(), _options.AllowRemoteWebhooks, out RunRequest? request, out string problem))
+            {
+                return ApiErrors.BadRequest(problem).ToResult();
+            }
+
+            if (_admission.TryAdmit() is ApiError refusal)
+            {
+                _stats.CountRejected(refusal.Code);
+                return refusal.ToResult();
+            }
+
+            var prediction = new Prediction(Prediction.NewId(), request!);
+            Fault? fault = FaultInjection.RunFault(context);
+            if (fault?.Kind == FaultKind.Fail)
+            {
+                prediction.InjectedFailure = fault.FailName;
+                _stats.CountFault(fault.Label);
+            }
+
+            InputImageIntake.Read(prediction, _stats);
+            _lifecycle.Start(prediction);
+
+            if (fault?.Kind == FaultKind.DropAfterCreate)
+            {
+                // The dangerous case for clients: the prediction exists but the answer is lost.
+                _stats.CountFault(fault.Label);
+                RequestCounting.DropConnection(context);
+                return Results.Empty;
+            }
+
+            return Results.Json(new RunAnswer(prediction.Id, null));
+        }
+    }
+
+    /// <summary>The JSON of a successful <c>POST /v1/run</c>.</summary>
+    internal sealed record RunAnswer(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("error")] string? Error);
+}
