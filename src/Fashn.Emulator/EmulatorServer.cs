@@ -1,6 +1,7 @@
 using Fashn.Emulator.Accounting;
 using Fashn.Emulator.Handlers;
 using Fashn.Emulator.Inputs;
+using Fashn.Emulator.Models;
 using Fashn.Emulator.Persistence;
 using Fashn.Emulator.Predictions;
 using Fashn.Emulator.Stats;
@@ -42,6 +43,7 @@ namespace Fashn.Emulator
                 Timeout = TimeSpan.FromSeconds(30),
             };
 
+            var models = new ModelCatalogue(options);
             var store = new PredictionStore();
             var lifetimes = new OutputLifetimes(options);
             var answers = new StatusAnswers(lifetimes);
@@ -55,7 +57,7 @@ namespace Fashn.Emulator
             {
                 try
                 {
-                    StateRestorer.Restore(saved, _folder, lifetimes, store, _lifecycle, _state);
+                    StateRestorer.Restore(saved, _folder, models, lifetimes, store, _lifecycle, _state);
                 }
                 catch
                 {
@@ -66,7 +68,7 @@ namespace Fashn.Emulator
 
             _sweeper.Start();
             _app = EmulatorApp.Build(options, stats, new EmulatorEndpoints(
-                new RunHandler(options, admission, _lifecycle, stats),
+                new RunHandler(options, models, admission, _lifecycle, stats),
                 new StatusHandler(store, lifetimes, answers),
                 new CreditsHandler(credits),
                 new CdnHandler(store, lifetimes),

@@ -45,49 +45,44 @@ namespace Fashn.Emulator.Accounting
             }
         }
 
-        /// <summary>Reserves again the credit of a prediction resumed after a restart (it was admitted before the stop).</summary>
-        public void ReserveResumed()
+        /// <summary>Reserves again the credits of a prediction resumed after a restart (it was admitted before the stop).</summary>
+        public void ReserveResumed(int credits)
         {
             lock (_lock)
             {
-                _reserved++;
+                _reserved += credits;
             }
         }
 
-        /// <summary>Reserves one credit for a prediction that may complete; false when none is left.</summary>
-        public bool TryReserve()
+        /// <summary>Reserves the credits of a prediction that may complete; false when not that many are left.</summary>
+        public bool TryReserve(int credits)
         {
             lock (_lock)
             {
-                if (_subscription + _onDemand - _reserved <= 0)
+                if (_subscription + _onDemand - _reserved < credits)
                 {
                     return false;
                 }
 
-                _reserved++;
+                _reserved += credits;
                 return true;
             }
         }
 
-        /// <summary>Ends a reservation, spending the credit only when the prediction completed.</summary>
-        public void Release(bool spent)
+        /// <summary>Ends a reservation, spending the credits (subscription first) only when the prediction completed.</summary>
+        public void Release(int credits, bool spent)
         {
             lock (_lock)
             {
-                _reserved--;
+                _reserved -= credits;
                 if (!spent)
                 {
                     return;
                 }
 
-                if (_subscription > 0)
-                {
-                    _subscription--;
-                }
-                else
-                {
-                    _onDemand--;
-                }
+                long fromSubscription = Math.Min(credits, _subscription);
+                _subscription -= fromSubscription;
+                _onDemand -= credits - fromSubscription;
             }
         }
     }

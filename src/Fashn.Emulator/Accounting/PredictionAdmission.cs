@@ -23,19 +23,19 @@ namespace Fashn.Emulator.Accounting
             _stats = stats;
         }
 
-        /// <summary>Admits a new prediction or returns the 429 that refuses it. Its credit is reserved until it finishes.</summary>
-        public ApiError? TryAdmit()
+        /// <summary>Admits a new prediction or returns the 429 that refuses it. Its credits are reserved until it finishes.</summary>
+        public ApiError? TryAdmit(int credits)
         {
             lock (_lock)
             {
-                if (!_credits.TryReserve())
+                if (!_credits.TryReserve(credits))
                 {
                     return ApiErrors.OutOfCredits();
                 }
 
                 if (_running >= _concurrencyLimit)
                 {
-                    _credits.Release(spent: false);
+                    _credits.Release(credits, spent: false);
                     return ApiErrors.ConcurrencyLimitExceeded(_concurrencyLimit);
                 }
 
@@ -44,22 +44,22 @@ namespace Fashn.Emulator.Accounting
             }
         }
 
-        /// <summary>A prediction resumed after a restart was admitted before the stop: it holds its credit and its place again.</summary>
-        public void Readmit()
+        /// <summary>A prediction resumed after a restart was admitted before the stop: it holds its credits and its place again.</summary>
+        public void Readmit(int credits)
         {
             lock (_lock)
             {
-                _credits.ReserveResumed();
+                _credits.ReserveResumed(credits);
                 Enter();
             }
         }
 
-        /// <summary>Frees the place of a finished prediction, spending its credit only when it completed.</summary>
-        public void Release(bool spent)
+        /// <summary>Frees the place of a finished prediction, spending its credits only when it completed.</summary>
+        public void Release(int credits, bool spent)
         {
             lock (_lock)
             {
-                _credits.Release(spent);
+                _credits.Release(credits, spent);
                 _running--;
                 _stats.RunningChanged(-1);
             }

@@ -17,7 +17,7 @@ namespace Fashn.Emulator.Handlers
         public IResult Handle(string id, string file)
         {
             if (!_store.TryGet(id, out Prediction prediction)
-                || prediction.Request.ReturnBase64
+                || prediction.Inputs.ReturnBase64
                 || file != prediction.OutputFileName
                 || _lifetimes.IsCdnExpired(prediction, DateTime.UtcNow)
                 || prediction.OutputPath is not string path

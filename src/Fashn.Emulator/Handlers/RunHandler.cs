@@ -4,6 +4,7 @@ using Fashn.Emulator.Errors;
 using Fashn.Emulator.Faults;
 using Fashn.Emulator.Inputs;
 using Fashn.Emulator.Middleware;
+using Fashn.Emulator.Models;
 using Fashn.Emulator.Predictions;
 using Fashn.Emulator.Requests;
 using Fashn.Emulator.Stats;
@@ -14,13 +15,15 @@ namespace Fashn.Emulator.Handlers
     internal sealed class RunHandler
     {
         private readonly EmulatorOptions _options;
+        private readonly RunRequestParser _parser;
         private readonly PredictionAdmission _admission;
         private readonly PredictionLifecycle _lifecycle;
         private readonly EmulatorStats _stats;
 
-        public RunHandler(EmulatorOptions options, PredictionAdmission admission, PredictionLifecycle lifecycle, EmulatorStats stats)
+        public RunHandler(EmulatorOptions options, ModelCatalogue models, PredictionAdmission admission, PredictionLifecycle lifecycle, EmulatorStats stats)
         {
             _options = options;
+            _parser = new RunRequestParser(models, options.AllowRemoteWebhooks);
             _admission = admission;
             _lifecycle = lifecycle;
             _stats = stats;
@@ -29,18 +32,18 @@ namespace Fashn.Emulator.Handlers
         public async Task<IResult> HandleAsync(HttpContext context)
         {
             byte[] body = await RequestBodyReader.ReadAsync(context.Request, _options.UploadBytesPerSecond, context.RequestAborted);
-            if (!RunRequestParser.TryParse(body, context.Request.Query["webhook_url"].ToString(), _options.AllowRemoteWebhooks, out RunRequest? request, out string problem))
+            if (!_parser.TryParse(body, context.Request.Query["webhook_url"].ToString(), out RunRequest? request, out string problem))
             {
                 return ApiErrors.BadRequest(problem).ToResult();
             }
 
-            if (_admission.TryAdmit() is ApiError refusal)
+            var prediction = new Prediction(Prediction.NewId(), request);
+            if (_admission.TryAdmit(prediction.Credits) is ApiError refusal)
             {
                 _stats.CountRejected(refusal.Code);
                 return refusal.ToResult();
             }
 
-            var prediction = new Prediction(Prediction.NewId(), request!);
             Fault? fault = FaultInjection.RunFault(context);
             if (fault?.Kind == FaultKind.Fail)
             {

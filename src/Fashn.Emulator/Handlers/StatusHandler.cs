@@ -1,3 +1,4 @@
+using System.Globalization;
 using Fashn.Emulator.Errors;
 using Fashn.Emulator.Predictions;
 
@@ -29,7 +30,7 @@ namespace Fashn.Emulator.Handlers
             StatusBody body = _answers.Describe(prediction, requestBase, now);
             if (body.Status == PredictionStatuses.Completed)
             {
-                context.Response.Headers["x-fashn-credits-used"] = "1";
+                context.Response.Headers["x-fashn-credits-used"] = prediction.Credits.ToString(CultureInfo.InvariantCulture);
             }
 
             return Results.Json(body);

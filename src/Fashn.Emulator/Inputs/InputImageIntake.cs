@@ -22,7 +22,7 @@ namespace Fashn.Emulator.Inputs
         /// <summary>Fills the prediction's input fields: decoded bytes for a data URI, the problem of one that cannot be read.</summary>
         public static void Read(Prediction prediction, EmulatorStats stats)
         {
-            string image = prediction.Request.Image;
+            string image = prediction.Inputs.Image;
             (byte[]? bytes, string? problem) = Decode(image);
             prediction.InputBytes = bytes;
             prediction.InputProblem = problem;

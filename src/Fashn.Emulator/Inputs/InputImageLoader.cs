@@ -33,7 +33,7 @@ namespace Fashn.Emulator.Inputs
                 return bytes;
             }
 
-            var url = new Uri(prediction.Request.Image);
+            var url = new Uri(prediction.Inputs.Image);
             if (!_allowRemoteUrls && !LoopbackHosts.IsLoopback(url.Host))
             {
                 throw new ImageLoadException($"The emulator fetches image URLs only from loopback hosts (start it with --allow-remote-urls); host: {url.Host}");

@@ -1,6 +1,7 @@
 using Fashn.Emulator.Errors;
 using Fashn.Emulator.Imaging;
 using Fashn.Emulator.Inputs;
+using Fashn.Emulator.Models;
 using Fashn.Emulator.Predictions;
 using Fashn.Emulator.Requests;
 
@@ -14,17 +15,18 @@ namespace Fashn.Emulator.Persistence
             string status = prediction.Status;
             bool finished = status is PredictionStatuses.Completed or PredictionStatuses.Failed;
             PredictionError? error = prediction.Error;
+            PredictionInputs inputs = prediction.Inputs;
             return new SavedPrediction
             {
                 Id = prediction.Id,
                 InputSha256 = prediction.InputKey,
-                ImageUrl = InputImageIntake.IsUrl(prediction.Request.Image) ? prediction.Request.Image : null,
+                ImageUrl = InputImageIntake.IsUrl(inputs.Image) ? inputs.Image : null,
                 InputProblem = prediction.InputProblem,
                 InjectedFailure = prediction.InjectedFailure,
-                Prompt = prediction.Request.Prompt,
-                Seed = prediction.Request.Seed,
-                OutputFormat = prediction.Request.OutputFormat == OutputImageFormat.Jpeg ? "jpeg" : "png",
-                ReturnBase64 = prediction.Request.ReturnBase64,
+                Prompt = inputs.Prompt,
+                Seed = inputs.Seed,
+                OutputFormat = inputs.OutputFormat == OutputImageFormat.Jpeg ? "jpeg" : "png",
+                ReturnBase64 = inputs.ReturnBase64,
                 WebhookUrl = prediction.Request.WebhookUrl?.AbsoluteUri,
                 Status = status,
                 ActiveSeconds = finished ? 0 : prediction.Active.TotalSeconds,
@@ -33,17 +35,19 @@ namespace Fashn.Emulator.Persistence
                 ErrorName = error?.Name,
                 ErrorMessage = error?.Message,
                 OutputFile = prediction.OutputPath is null ? null : prediction.OutputFileName,
-                CreditsSpent = status == PredictionStatuses.Completed ? 1 : 0,
+                CreditsSpent = status == PredictionStatuses.Completed ? prediction.Credits : 0,
             };
         }
 
         /// <summary>The prediction as it was saved; its input bytes and output path are for the caller to find on disk.</summary>
-        public static Prediction FromSaved(SavedPrediction saved)
+        public static Prediction FromSaved(SavedPrediction saved, ModelCatalogue models)
         {
+            PredictionModel model = models.Find(BackgroundChangeModel.ModelName)!;
             OutputImageFormat format = saved.OutputFormat == "jpeg" ? OutputImageFormat.Jpeg : OutputImageFormat.Png;
             Uri? webhook = saved.WebhookUrl is null ? null : new Uri(saved.WebhookUrl);
             // A data URI is not kept (its decoded bytes are, in input.bin); the image text only matters for URLs.
-            var request = new RunRequest(saved.ImageUrl ?? "data:", saved.Prompt, saved.Seed, format, saved.ReturnBase64, webhook);
+            var inputs = new PredictionInputs(saved.ImageUrl ?? "data:", saved.Prompt, saved.Seed, format, saved.ReturnBase64);
+            var request = new RunRequest(model, inputs, webhook);
             var prediction = new Prediction(saved.Id, request)
             {
                 InputKey = saved.InputSha256,

@@ -28,6 +28,10 @@ namespace Fashn.Emulator.Persistence
         public int? Height { get; set; }
     }
 
+    /// <summary>
+    /// A tracked prediction. It holds background-change's inputs and no model name, as every prediction so far is of
+    /// that model; a second model adds its name and its own inputs here.
+    /// </summary>
     internal sealed class SavedPrediction
     {
         public string Id { get; set; } = "";

@@ -1,3 +1,4 @@
+using Fashn.Emulator.Models;
 using Fashn.Emulator.Predictions;
 
 namespace Fashn.Emulator.Persistence
@@ -6,12 +7,12 @@ namespace Fashn.Emulator.Persistence
     internal static class StateRestorer
     {
         public static void Restore(
-            SavedState state, DataFolder folder, OutputLifetimes lifetimes, PredictionStore store, PredictionLifecycle lifecycle, StateKeeper keeper)
+            SavedState state, DataFolder folder, ModelCatalogue models, OutputLifetimes lifetimes, PredictionStore store, PredictionLifecycle lifecycle, StateKeeper keeper)
         {
             DateTime now = DateTime.UtcNow;
             foreach (SavedPrediction saved in state.Predictions)
             {
-                Prediction prediction = SavedPredictionMapping.FromSaved(saved);
+                Prediction prediction = SavedPredictionMapping.FromSaved(saved, models);
                 if (prediction.IsFinished)
                 {
                     prediction.OutputPath = folder.ExistingOutput(saved.Id, saved.OutputFile);

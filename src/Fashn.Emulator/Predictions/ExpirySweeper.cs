@@ -66,7 +66,7 @@ namespace Fashn.Emulator.Predictions
                     DeleteOutput(prediction);
                     changed = true;
                 }
-                else if (prediction.Request.ReturnBase64 && prediction.OutputPath is not null && _lifetimes.IsBase64Expired(prediction, now))
+                else if (prediction.Inputs.ReturnBase64 && prediction.OutputPath is not null && _lifetimes.IsBase64Expired(prediction, now))
                 {
                     // Base64 outputs are not kept once they read "<base64>_expired".
                     DeleteOutput(prediction);

@@ -2,7 +2,6 @@ using Fashn.Emulator.Errors;
 using Fashn.Emulator.Imaging;
 using Fashn.Emulator.Inputs;
 using Fashn.Emulator.Persistence;
-using Fashn.Emulator.Requests;
 
 namespace Fashn.Emulator.Predictions
 {
@@ -34,7 +33,7 @@ namespace Fashn.Emulator.Predictions
                 return PredictionFailures.Injected(injected);
             }
 
-            if (_moderation.FindBlockedWord(prediction.Request.Prompt) is string blocked)
+            if (_moderation.FindBlockedWord(prediction.Inputs.Prompt) is string blocked)
             {
                 return PredictionFailures.BlockedWord(blocked);
             }
@@ -52,8 +51,7 @@ namespace Fashn.Emulator.Predictions
             await _renderWorkers.WaitAsync(stopping);
             try
             {
-                RunRequest request = prediction.Request;
-                byte[] output = await Task.Run(() => BackgroundChanger.Render(input, request.Prompt, request.Seed, request.OutputFormat), stopping);
+                byte[] output = await Task.Run(() => prediction.Model.Render(input, prediction.Inputs), stopping);
                 prediction.OutputPath = await _folder.WriteOutputAsync(prediction.Id, prediction.OutputFileName, output, stopping);
                 return null;
             }

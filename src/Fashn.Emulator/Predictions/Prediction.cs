@@ -1,5 +1,6 @@
 using Fashn.Emulator.Errors;
 using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Models;
 using Fashn.Emulator.Requests;
 
 namespace Fashn.Emulator.Predictions
@@ -11,10 +12,16 @@ namespace Fashn.Emulator.Predictions
         {
             Id = id;
             Request = request;
+            Credits = request.Model.CreditsPerImage(request.Inputs);
         }
 
         public string Id { get; }
         public RunRequest Request { get; }
+        public PredictionModel Model => Request.Model;
+        public PredictionInputs Inputs => Request.Inputs;
+
+        /// <summary>What it costs (one output image): reserved while it runs, spent only when it completes.</summary>
+        public int Credits { get; }
 
         /// <summary>Decoded input (data URIs), held only until the render has used it.</summary>
         public byte[]? InputBytes { get; set; }
@@ -51,9 +58,9 @@ namespace Fashn.Emulator.Predictions
 
         public bool IsFinished => Status is PredictionStatuses.Completed or PredictionStatuses.Failed;
 
-        public string OutputFileName => Request.OutputFormat == OutputImageFormat.Jpeg ? "output_0.jpg" : "output_0.png";
+        public string OutputFileName => Inputs.OutputFormat == OutputImageFormat.Jpeg ? "output_0.jpg" : "output_0.png";
 
-        public string OutputContentType => Request.OutputFormat == OutputImageFormat.Jpeg ? "image/jpeg" : "image/png";
+        public string OutputContentType => Inputs.OutputFormat == OutputImageFormat.Jpeg ? "image/jpeg" : "image/png";
 
         /// <summary>A new id that looks like the real ones (a UUID-like text with a suffix) and is deliberately not pure hex.</summary>
         public static string NewId()

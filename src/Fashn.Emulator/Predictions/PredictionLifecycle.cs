@@ -64,7 +64,7 @@ namespace Fashn.Emulator.Predictions
         /// <summary>Continues a prediction that was running when an earlier run of the emulator stopped.</summary>
         public void Resume(Prediction prediction)
         {
-            _admission.Readmit();
+            _admission.Readmit(prediction.Credits);
             _store.Add(prediction);
             Run(prediction);
         }
@@ -115,7 +115,8 @@ namespace Fashn.Emulator.Predictions
                 prediction.Status = PredictionStatuses.Processing;
 
                 // Processing lasts max(render time, scaled processing time).
-                Task minimumTime = Task.Delay(Remaining(prediction, StartingSeconds + InQueueSeconds + _options.ProcessingSeconds), stopping);
+                double processingSeconds = prediction.Model.ProcessingSeconds(prediction.Inputs);
+                Task minimumTime = Task.Delay(Remaining(prediction, StartingSeconds + InQueueSeconds + processingSeconds), stopping);
                 PredictionError? error = await _producer.ProduceAsync(prediction, stopping);
                 await minimumTime;
                 Finish(prediction, error);
@@ -145,7 +146,7 @@ namespace Fashn.Emulator.Predictions
 
             // Credits, the running count and the counters are settled before the status says finished, as at the
             // real service: a client that sees "completed" and at once starts the next prediction must find its place free.
-            _admission.Release(spent: error is null);
+            _admission.Release(prediction.Credits, spent: error is null);
             if (error is null)
             {
                 _stats.PredictionCompleted();

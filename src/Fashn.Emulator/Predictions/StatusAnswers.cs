@@ -28,7 +28,7 @@ namespace Fashn.Emulator.Predictions
             }
 
             string output;
-            if (prediction.Request.ReturnBase64)
+            if (prediction.Inputs.ReturnBase64)
             {
                 string? path = prediction.OutputPath;
                 byte[]? bytes = path is null || _lifetimes.IsBase64Expired(prediction, now) ? null : TryReadAllBytes(path);

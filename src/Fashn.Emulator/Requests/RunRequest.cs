@@ -1,7 +1,7 @@
-using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Models;
 
 namespace Fashn.Emulator.Requests
 {
-    /// <summary>A validated <c>POST /v1/run</c> body.</summary>
-    internal sealed record RunRequest(string Image, string Prompt, long Seed, OutputImageFormat OutputFormat, bool ReturnBase64, Uri? WebhookUrl);
+    /// <summary>A checked <c>POST /v1/run</c>: the model, its inputs and where to send the webhook.</summary>
+    internal sealed record RunRequest(PredictionModel Model, PredictionInputs Inputs, Uri? WebhookUrl);
 }

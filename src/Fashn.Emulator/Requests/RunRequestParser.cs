@@ -1,15 +1,25 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Models;
 
 namespace Fashn.Emulator.Requests
 {
-    /// <summary>Reads and checks a <c>POST /v1/run</c> body and its <c>webhook_url</c>; a problem becomes 400 BadRequest.</summary>
-    internal static class RunRequestParser
+    /// <summary>
+    /// Reads and checks a <c>POST /v1/run</c> body and its <c>webhook_url</c>: the envelope here, the <c>inputs</c>
+    /// by the model that <c>model_name</c> names. A problem becomes 400 BadRequest.
+    /// </summary>
+    internal sealed class RunRequestParser
     {
-        private const string BackgroundChangeModel = "background-change";
-        private const long MaxSeed = uint.MaxValue;
+        private readonly ModelCatalogue _models;
+        private readonly bool _allowRemoteWebhooks;
 
-        public static bool TryParse(byte[] body, string webhookText, bool allowRemoteWebhooks, out RunRequest? request, out string problem)
+        public RunRequestParser(ModelCatalogue models, bool allowRemoteWebhooks)
+        {
+            _models = models;
+            _allowRemoteWebhooks = allowRemoteWebhooks;
+        }
+
+        public bool TryParse(byte[] body, string webhookText, [NotNullWhen(true)] out RunRequest? request, out string problem)
         {
             request = null;
             JsonDocument document;
@@ -32,15 +42,15 @@ namespace Fashn.Emulator.Requests
                     return false;
                 }
 
-                if (!root.TryGetProperty("model_name", out JsonElement model) || model.ValueKind != JsonValueKind.String)
+                if (!root.TryGetProperty("model_name", out JsonElement modelName) || modelName.ValueKind != JsonValueKind.String)
                 {
                     problem = "model_name is required.";
                     return false;
                 }
 
-                if (model.GetString() != BackgroundChangeModel)
+                if (_models.Find(modelName.GetString()!) is not PredictionModel model)
                 {
-                    problem = $"Unknown model_name '{model.GetString()}'. This emulator serves '{BackgroundChangeModel}'.";
+                    problem = $"Unknown model_name '{modelName.GetString()}'. This emulator serves {_models.Names}.";
                     return false;
                 }
 
@@ -50,79 +60,39 @@ namespace Fashn.Emulator.Requests
                     return false;
                 }
 
-                if (!inputs.TryGetProperty("image", out JsonElement image) || image.ValueKind != JsonValueKind.String || image.GetString()!.Length == 0)
+                if (!model.TryReadInputs(inputs, out PredictionInputs? read, out problem)
+                    || !TryReadWebhook(webhookText, out Uri? webhook, out problem))
                 {
-                    problem = "inputs.image is required (a URL or a data URI).";
                     return false;
                 }
 
-                if (!inputs.TryGetProperty("prompt", out JsonElement prompt) || prompt.ValueKind != JsonValueKind.String)
-                {
-                    problem = "inputs.prompt is required.";
-                    return false;
-                }
-
-                long seed = 42;
-                if (inputs.TryGetProperty("seed", out JsonElement seedElement) && seedElement.ValueKind != JsonValueKind.Null)
-                {
-                    if (seedElement.ValueKind != JsonValueKind.Number || !seedElement.TryGetInt64(out seed) || seed < 0 || seed > MaxSeed)
-                    {
-                        problem = "inputs.seed must be an integer from 0 to 4294967295.";
-                        return false;
-                    }
-                }
-
-                OutputImageFormat format = OutputImageFormat.Png;
-                if (inputs.TryGetProperty("output_format", out JsonElement formatElement) && formatElement.ValueKind != JsonValueKind.Null)
-                {
-                    string? formatText = formatElement.ValueKind == JsonValueKind.String ? formatElement.GetString() : null;
-                    if (formatText == "png")
-                    {
-                        format = OutputImageFormat.Png;
-                    }
-                    else if (formatText == "jpeg")
-                    {
-                        format = OutputImageFormat.Jpeg;
-                    }
-                    else
-                    {
-                        problem = "inputs.output_format must be 'png' or 'jpeg'.";
-                        return false;
-                    }
-                }
-
-                bool returnBase64 = false;
-                if (inputs.TryGetProperty("return_base64", out JsonElement base64Element) && base64Element.ValueKind != JsonValueKind.Null)
-                {
-                    if (base64Element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                    {
-                        problem = "inputs.return_base64 must be true or false.";
-                        return false;
-                    }
-
-                    returnBase64 = base64Element.GetBoolean();
-                }
-
-                Uri? webhook = null;
-                if (webhookText.Length > 0)
-                {
-                    if (!Uri.TryCreate(webhookText, UriKind.Absolute, out webhook) || (webhook.Scheme != Uri.UriSchemeHttp && webhook.Scheme != Uri.UriSchemeHttps))
-                    {
-                        problem = "webhook_url must be an absolute http or https URL.";
-                        return false;
-                    }
-
-                    if (!allowRemoteWebhooks && !LoopbackHosts.IsLoopback(webhook.Host))
-                    {
-                        problem = "webhook_url must point to a loopback host (start the emulator with --allow-remote-webhooks to deliver elsewhere).";
-                        return false;
-                    }
-                }
-
-                request = new RunRequest(image.GetString()!, prompt.GetString()!, seed, format, returnBase64, webhook);
-                problem = "";
+                request = new RunRequest(model, read, webhook);
                 return true;
             }
+        }
+
+        private bool TryReadWebhook(string text, out Uri? webhook, out string problem)
+        {
+            webhook = null;
+            problem = "";
+            if (text.Length == 0)
+            {
+                return true;
+            }
+
+            if (!Uri.TryCreate(text, UriKind.Absolute, out webhook) || (webhook.Scheme != Uri.UriSchemeHttp && webhook.Scheme != Uri.UriSchemeHttps))
+            {
+                problem = "webhook_url must be an absolute http or https URL.";
+                return false;
+            }
+
+            if (!_allowRemoteWebhooks && !LoopbackHosts.IsLoopback(webhook.Host))
+            {
+                problem = "webhook_url must point to a loopback host (start the emulator with --allow-remote-webhooks to deliver elsewhere).";
+                return false;
+            }
+
+            return true;
         }
     }
 }

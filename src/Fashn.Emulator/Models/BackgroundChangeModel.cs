@@ -1,0 +1,42 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Fashn.Emulator.Imaging;
+
+namespace Fashn.Emulator.Models
+{
+    /// <summary>FASHN's <c>background-change</c>: one image and a prompt, about 12 s, 1 credit, a new background.</summary>
+    internal sealed class BackgroundChangeModel : PredictionModel
+    {
+        public const string ModelName = "background-change";
+
+        private readonly double _processingSeconds;
+
+        /// <param name="processingSeconds">The least time in processing (<c>--processing-seconds</c>).</param>
+        public BackgroundChangeModel(double processingSeconds) => _processingSeconds = processingSeconds;
+
+        public override string Name => ModelName;
+
+        public override bool TryReadInputs(JsonElement inputs, [NotNullWhen(true)] out PredictionInputs? read, out string problem)
+        {
+            read = null;
+            if (!InputFields.TryReadImage(inputs, out string image, out problem)
+                || !InputFields.TryReadPrompt(inputs, out string prompt, out problem)
+                || !InputFields.TryReadSeed(inputs, out long seed, out problem)
+                || !InputFields.TryReadOutputFormat(inputs, out OutputImageFormat format, out problem)
+                || !InputFields.TryReadReturnBase64(inputs, out bool returnBase64, out problem))
+            {
+                return false;
+            }
+
+            read = new PredictionInputs(image, prompt, seed, format, returnBase64);
+            return true;
+        }
+
+        public override double ProcessingSeconds(PredictionInputs inputs) => _processingSeconds;
+
+        public override int CreditsPerImage(PredictionInputs inputs) => 1;
+
+        public override byte[] Render(byte[] image, PredictionInputs inputs) =>
+            BackgroundChanger.Render(image, inputs.Prompt, inputs.Seed, inputs.OutputFormat);
+    }
+}
