@@ -14,89 +14,49 @@ namespace Fashn.Emulator.Models
 
         public static bool TryReadImage(JsonElement inputs, out string image, out string problem)
         {
-            image = "";
-            if (!inputs.TryGetProperty("image", out JsonElement element) || element.ValueKind != JsonValueKind.String || element.GetString()!.Length == 0)
-            {
-                problem = "inputs.image is required (a URL or a data URI).";
-                return false;
-            }
-
-            image = element.GetString()!;
-            problem = "";
-            return true;
+            image = inputs.TryGetProperty("image", out JsonElement element) && element.ValueKind == JsonValueKind.String ? element.GetString()! : "";
+            return Check(image.Length > 0, "inputs.image is required (a URL or a data URI).", out problem);
         }
 
         public static bool TryReadPrompt(JsonElement inputs, out string prompt, out string problem)
         {
-            prompt = "";
-            if (!inputs.TryGetProperty("prompt", out JsonElement element) || element.ValueKind != JsonValueKind.String)
-            {
-                problem = "inputs.prompt is required.";
-                return false;
-            }
-
-            prompt = element.GetString()!;
-            problem = "";
-            return true;
+            bool given = inputs.TryGetProperty("prompt", out JsonElement element) && element.ValueKind == JsonValueKind.String;
+            prompt = given ? element.GetString()! : "";
+            return Check(given, "inputs.prompt is required.", out problem);
         }
 
         public static bool TryReadSeed(JsonElement inputs, out long seed, out string problem)
         {
             seed = DefaultSeed;
-            problem = "";
-            if (!inputs.TryGetProperty("seed", out JsonElement element) || element.ValueKind == JsonValueKind.Null)
-            {
-                return true;
-            }
-
-            if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out seed) || seed < 0 || seed > MaxSeed)
-            {
-                problem = "inputs.seed must be an integer from 0 to 4294967295.";
-                return false;
-            }
-
-            return true;
+            bool valid = !IsGiven(inputs, "seed", out JsonElement element)
+                || (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out seed) && seed is >= 0 and <= MaxSeed);
+            return Check(valid, "inputs.seed must be an integer from 0 to 4294967295.", out problem);
         }
 
         public static bool TryReadOutputFormat(JsonElement inputs, out OutputImageFormat format, out string problem)
         {
-            format = OutputImageFormat.Png;
-            problem = "";
-            if (!inputs.TryGetProperty("output_format", out JsonElement element) || element.ValueKind == JsonValueKind.Null)
-            {
-                return true;
-            }
-
-            switch (element.ValueKind == JsonValueKind.String ? element.GetString() : null)
-            {
-                case "png":
-                    return true;
-                case "jpeg":
-                    format = OutputImageFormat.Jpeg;
-                    return true;
-                default:
-                    problem = "inputs.output_format must be 'png' or 'jpeg'.";
-                    return false;
-            }
+            string? text = IsGiven(inputs, "output_format", out JsonElement element)
+                ? (element.ValueKind == JsonValueKind.String ? element.GetString() : null)
+                : "png";
+            format = text == "jpeg" ? OutputImageFormat.Jpeg : OutputImageFormat.Png;
+            return Check(text is "png" or "jpeg", "inputs.output_format must be 'png' or 'jpeg'.", out problem);
         }
 
         public static bool TryReadReturnBase64(JsonElement inputs, out bool returnBase64, out string problem)
         {
-            returnBase64 = false;
-            problem = "";
-            if (!inputs.TryGetProperty("return_base64", out JsonElement element) || element.ValueKind == JsonValueKind.Null)
-            {
-                return true;
-            }
+            bool given = IsGiven(inputs, "return_base64", out JsonElement element);
+            returnBase64 = given && element.ValueKind == JsonValueKind.True;
+            return Check(!given || element.ValueKind is JsonValueKind.True or JsonValueKind.False, "inputs.return_base64 must be true or false.", out problem);
+        }
 
-            if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                problem = "inputs.return_base64 must be true or false.";
-                return false;
-            }
+        /// <summary>An optional field that is there and not null (absent or null takes the default).</summary>
+        private static bool IsGiven(JsonElement inputs, string name, out JsonElement element) =>
+            inputs.TryGetProperty(name, out element) && element.ValueKind != JsonValueKind.Null;
 
-            returnBase64 = element.GetBoolean();
-            return true;
+        private static bool Check(bool valid, string problemIfNot, out string problem)
+        {
+            problem = valid ? "" : problemIfNot;
+            return valid;
         }
     }
 }

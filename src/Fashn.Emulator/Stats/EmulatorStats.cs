@@ -104,24 +104,15 @@ namespace Fashn.Emulator.Stats
                     processingNow = running,
                     peakProcessing = peak,
                 },
-                inputs = _inputs
-                    .OrderBy(entry => entry.Key, StringComparer.Ordinal)
-                    .Select(entry =>
+                inputs = EachInput((sha256, input) => new
                     {
-                        lock (entry.Value)
-                        {
-                            return new
-                            {
-                                sha256 = entry.Key,
-                                predictions = entry.Value.Predictions,
-                                bytes = entry.Value.Bytes,
-                                width = entry.Value.Facts?.Width,
-                                height = entry.Value.Facts?.Height,
-                                format = entry.Value.Facts?.Format,
-                            };
-                        }
-                    })
-                    .ToArray(),
+                        sha256,
+                        predictions = input.Predictions,
+                        bytes = input.Bytes,
+                        width = input.Facts?.Width,
+                        height = input.Facts?.Height,
+                        format = input.Facts?.Format,
+                    }).ToArray(),
                 rejected = new SortedDictionary<string, long>(_rejected, StringComparer.Ordinal),
                 faults = new SortedDictionary<string, long>(_faults, StringComparer.Ordinal),
                 credits,
@@ -134,24 +125,15 @@ namespace Fashn.Emulator.Stats
             state.Created = Interlocked.Read(ref _created);
             state.Completed = Interlocked.Read(ref _completed);
             state.Failed = Interlocked.Read(ref _failed);
-            state.Inputs = _inputs
-                .OrderBy(entry => entry.Key, StringComparer.Ordinal)
-                .Select(entry =>
-                {
-                    lock (entry.Value)
-                    {
-                        return new SavedInput
-                        {
-                            Sha256 = entry.Key,
-                            Predictions = entry.Value.Predictions,
-                            Bytes = entry.Value.Bytes,
-                            Format = entry.Value.Facts?.Format,
-                            Width = entry.Value.Facts?.Width,
-                            Height = entry.Value.Facts?.Height,
-                        };
-                    }
-                })
-                .ToList();
+            state.Inputs = EachInput((sha256, input) => new SavedInput
+            {
+                Sha256 = sha256,
+                Predictions = input.Predictions,
+                Bytes = input.Bytes,
+                Format = input.Facts?.Format,
+                Width = input.Facts?.Width,
+                Height = input.Facts?.Height,
+            }).ToList();
         }
 
         /// <summary>Starts from the counters of an earlier run.</summary>
@@ -172,6 +154,18 @@ namespace Fashn.Emulator.Stats
                 };
             }
         }
+
+        /// <summary>Every input in the order of its key, each described under its lock.</summary>
+        private IEnumerable<T> EachInput<T>(Func<string, InputRecord, T> describe) =>
+            _inputs
+                .OrderBy(entry => entry.Key, StringComparer.Ordinal)
+                .Select(entry =>
+                {
+                    lock (entry.Value)
+                    {
+                        return describe(entry.Key, entry.Value);
+                    }
+                });
 
         private sealed class InputRecord
         {
