@@ -163,21 +163,25 @@ Describe 'Invoke-FashnBackgroundChange' {
     Context '-WhatIf' {
         It 'sends nothing, writes nothing and names every file it would send' {
             $runsBefore = Get-RunCount
-            $childScript = New-ChildSessionScript -Emulator $script:emulator -JournalPath (Join-Path $TestDrive 'whatif.jsonl') -Body @"
-Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png | Invoke-FashnBackgroundChange -Prompt 'studio' -Wait -WhatIf
-"@
+            $journal = Join-Path $TestDrive 'whatif.jsonl'
+            $transcript = Join-Path $TestDrive 'whatif-transcript.txt'
 
-            $child = Invoke-ChildPwsh -Script $childScript
+            Start-Transcript -Path $transcript -UseMinimalHeader | Out-Null
+            try {
+                $written = Get-ChildItem $photos -Filter *.png | Invoke-FashnBackgroundChange -Prompt 'studio' -Wait -JournalPath $journal -WhatIf
+            }
+            finally {
+                Stop-Transcript | Out-Null
+            }
 
-            $child.Error | Should -BeNullOrEmpty
-            $whatIf = @($child.Output -split '\r?\n' | Where-Object { $_ -like 'What if:*' })
-            $whatIf | Should -HaveCount 3
+            $written | Should -BeNullOrEmpty
+            (Get-RunCount) - $runsBefore | Should -Be 0
+            $journal | Should -Not -Exist
+            $whatIf = @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' })
+            $whatIf | Should -HaveCount 3 -Because "the console names each file once:`n$(Get-Content $transcript -Raw)"
             foreach ($name in 'photo1.png', 'photo2.png', 'photo3.png') {
                 @($whatIf | Where-Object { $_ -like "*$name*" }) | Should -HaveCount 1 -Because "the console names $name"
             }
-            $child.Output | Should -Not -Match 'completed|starting' -Because 'no prediction is written'
-            (Get-RunCount) - $runsBefore | Should -Be 0
-            Join-Path $TestDrive 'whatif.jsonl' | Should -Not -Exist
         }
     }
 
