@@ -7,7 +7,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     Import-Module (Get-StagedModuleManifest) -Force
-    $script:emulator = Start-TestEmulator -Arguments '--time-scale', '1', '--processing-seconds', '6'
+    $script:emulator = Start-TestEmulator -Arguments '--time-scale', '1', '--processing-seconds', '4'
     $PSDefaultParameterValues['*-Fashn*:BaseUri'] = $script:emulator.BaseUri
     $PSDefaultParameterValues['*-Fashn*:ApiKey'] = $script:emulator.ApiKey
     $PSDefaultParameterValues['Invoke-FashnBackgroundChange:JournalPath'] = Join-Path $TestDrive 'journal.jsonl'

@@ -20,10 +20,14 @@ AfterAll {
 }
 
 Describe 'Save-FashnOutput' {
-    BeforeEach {
-        $photos = New-TestPhotoSet -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))) -Name 'lamp.png', 'mug.png'
+    BeforeAll {
+        # One batch for every test here: its outputs stay downloadable, and each test saves them somewhere new.
+        $photos = New-TestPhotoSet -Path (Join-Path $TestDrive 'photos') -Name 'lamp.png', 'mug.png'
         $predictions = Get-ChildItem $photos -Filter *.png | Invoke-FashnBackgroundChange -Prompt 'studio' -Wait
-        $out = Join-Path $photos 'out'
+    }
+
+    BeforeEach {
+        $out = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
     }
 
     It 'writes one file per prediction in -Destination, creating the folder, and writes its FileInfo' {
@@ -44,7 +48,7 @@ Describe 'Save-FashnOutput' {
     }
 
     It 'saves into the current folder by default, and a relative -Destination is relative to it' {
-        $current = New-Item -ItemType Directory -Path (Join-Path $photos 'current')
+        $current = New-Item -ItemType Directory -Path $out
         Push-Location $current
         try {
             $inCurrent = $predictions[0] | Save-FashnOutput
@@ -117,8 +121,8 @@ Describe 'Save-FashnOutput' {
     }
 
     It 'names two sources with the same file name apart instead of overwriting one with the other' {
-        $first = New-TestPhotoSet -Path (Join-Path $photos 'a') -Name 'photo.png'
-        $second = New-TestPhotoSet -Path (Join-Path $photos 'b') -Name 'photo.png'
+        $first = New-TestPhotoSet -Path (Join-Path $TestDrive 'a') -Name 'photo.png'
+        $second = New-TestPhotoSet -Path (Join-Path $TestDrive 'b') -Name 'photo.png'
         $both = Get-ChildItem $first, $second -Filter photo.png | Invoke-FashnBackgroundChange -Prompt 'studio' -Wait
 
         $saved = $both | Save-FashnOutput -Destination $out
@@ -156,7 +160,7 @@ Describe 'Save-FashnOutput' {
     }
 
     It 'a destination that is a file stops with one OutputNotSaved error saying to give a folder' {
-        $file = Join-Path $photos 'not-a-folder.txt'
+        $file = Join-Path $TestDrive 'not-a-folder.txt'
         Set-Content -Path $file -Value 'x'
 
         $thrown = { $predictions | Save-FashnOutput -Destination $file } | Should -Throw -PassThru
