@@ -74,11 +74,14 @@ Describe 'Get-FashnPrediction' {
         $failures[0].Exception.Message | Should -BeLike '*no-such-prediction*'
     }
 
-    It 'a wrong key is one terminating UnauthorizedAccess error that does not show the key' {
+    It 'a wrong key is one terminating UnauthorizedAccess error for all the ids, and it does not show the key' {
         $wrongKey = 'fa-wrong-key-for-status-77'
+        $thrown = $null
 
-        $thrown = { Get-FashnPrediction -Id 'any-id' -ApiKey $wrongKey } | Should -Throw -PassThru
+        try { Get-FashnPrediction -Id 'first-id', 'second-id', 'third-id' -ApiKey $wrongKey -ErrorVariable failures } catch { $thrown = $_ }
 
+        $thrown | Should -Not -BeNullOrEmpty -Because 'a refused key stops the command'
+        $failures | Should -HaveCount 1 -Because 'the key is refused once, not once per id'
         $thrown.FullyQualifiedErrorId | Should -BeLike 'Fashn.UnauthorizedAccess,*'
         $thrown.CategoryInfo.Category | Should -Be 'AuthenticationError'
         ($thrown | Out-String -Width 200) + $thrown.Exception.ToString() | Should -Not -Match ([regex]::Escape($wrongKey))
