@@ -2,7 +2,8 @@
 # of the section runs in order, in one session (its own runspace), against a local emulator; a block followed by
 # an ```Output block is compared with what it printed, formatted at 120 columns like a typical terminal, after
 # normalising what legitimately differs from run to run (prediction ids, ports, temporary paths, seconds, the order
-# in which a batch's results arrive). On a mismatch the test prints a diff and the output to paste into README.md.
+# in which a batch's results and errors arrive). On a mismatch the test prints a diff and the output to paste into
+# README.md.
 #
 # Substituted: the install block (the staged module is imported instead; installing from a repository is tested
 # by the packaging tests) and SecretManagement, a separate module from the Gallery that is not installed here:
@@ -87,14 +88,17 @@ function Get-Secret { param([string] `$Name, [switch] `$AsPlainText) $(ConvertTo
         $printed.ToString() -replace '\x1b\[[0-9;?]*[A-Za-z]', ''
     }
 
-    # What may differ between the README and this run, replaced by placeholders; runs of spaces and blank lines
-    # collapsed and, as a batch's results arrive in any order, the lines of each paragraph sorted (a table's rows
-    # below its header). Applied to both sides alike.
+    # What may differ between the README and this run, replaced by placeholders, and runs of spaces collapsed.
+    # Then the lines printed, in any order: a batch's results and errors arrive as each finishes, and a table that
+    # an error interrupts is printed again under its header; so each distinct table header counts once, blank
+    # lines not at all. Applied to both sides alike.
     function ConvertTo-ComparableOutput([string] $Text) {
         $text = $Text -replace "`r", ''
         $text = $text.Replace($script:tour.FullName, '<tour>')
         $text = $text -replace '\b[0-9a-z]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:-u\d+)?\b', '<id>'
         $text = $text -replace '\b(127\.0\.0\.1|localhost):\d+', '$1:<port>'
+        # An output URL names its prediction, whole or cut short.
+        $text = $text -replace '/cdn/[^\s/\u2026]+', '/cdn/<id>'
         # A cut or wrapped piece of an id: hex digits and at least one digit and one letter a-f.
         $text = $text -replace '(?<![0-9a-z])(?=[0-9a-z-]*[0-9])(?=[0-9a-z-]*[a-f])[0-9a-f][0-9a-z-]{3,}(?![0-9a-z])', '<hex>'
         # Any absolute folder holding the tour's photos or outputs (the README's was a temporary folder too).
@@ -104,13 +108,19 @@ function Get-Secret { param([string] `$Name, [switch] `$AsPlainText) $(ConvertTo
             if ($line.Contains('<id>')) { $line = $line -replace ' \d+(?:\.\d+)?$', ' <seconds>' }
             $line
         }
-        $paragraphs = (($lines -join "`n") -split '\n(?:\s*\n)+') | ForEach-Object { $_.Trim("`n") } | Where-Object { $_ }
-        @(foreach ($paragraph in $paragraphs) {
-                $rows = @($paragraph -split "`n")
-                # A table's header and its underline stay on top; its rows, like any other lines, are sorted.
-                $top = if ($rows.Count -gt 1 -and $rows[1] -match '^[- ]+$') { 2 } else { 0 }
-                (@($rows | Select-Object -First $top) + @($rows | Select-Object -Skip $top | Sort-Object -CaseSensitive)) -join "`n"
-            }) -join "`n`n"
+        $lines = @($lines)
+        $headers = [System.Collections.Generic.HashSet[string]]::new()
+        $kept = [System.Collections.Generic.List[string]]::new()
+        for ($i = 0; $i -lt $lines.Count; $i++) {
+            if (-not $lines[$i]) { continue }
+            if ($i + 1 -lt $lines.Count -and $lines[$i + 1] -match '^-[- ]*$') {
+                if ($headers.Add($lines[$i] + "`n" + $lines[$i + 1])) { $kept.Add($lines[$i]); $kept.Add($lines[$i + 1]) }
+                $i++
+                continue
+            }
+            $kept.Add($lines[$i])
+        }
+        @($kept | Sort-Object -CaseSensitive) -join "`n"
     }
 
     # A line diff (longest common subsequence): '-' only in the README, '+' only in this run.
