@@ -15,6 +15,7 @@ namespace FashnBackground.Commands
         private FashnApiClient? _client;
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
+        private ErrorRecord? _stoppedBy;
 
         /// <summary>Prediction ids, as strings or from the Id property of piped prediction objects.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -47,6 +48,7 @@ namespace FashnBackground.Commands
         protected override void ProcessRecord()
         {
             RunPending();
+            if (_stoppedBy != null) return;
             foreach (var id in Id!)
             {
                 if (string.IsNullOrWhiteSpace(id)) continue;
@@ -59,7 +61,14 @@ namespace FashnBackground.Commands
 
         protected override void EndProcessing()
         {
-            if (!RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(250)))
+            var completed = RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(250));
+            if (_stoppedBy != null)
+            {
+                // A refused key fails every id alike: one terminating error instead of one per id.
+                if (!completed) WaitForCancelledWork(_work);
+                ThrowTerminatingError(_stoppedBy);
+            }
+            if (!completed)
             {
                 throw new PipelineStoppedException();
             }
@@ -80,6 +89,15 @@ namespace FashnBackground.Commands
             if (done.IsFaulted)
             {
                 var error = done.Exception!.GetBaseException();
+                if (error is FashnException stopping && FashnRunner.IsBatchStopping(stopping.ErrorCode))
+                {
+                    if (_stoppedBy == null)
+                    {
+                        _stoppedBy = CreateErrorRecord(stopping, id);
+                        CancelWork();
+                    }
+                    return;
+                }
                 WriteError(error is FashnException fashn
                     ? CreateErrorRecord(fashn, id)
                     : new ErrorRecord(error, "Fashn.UnexpectedError", ErrorCategory.NotSpecified, id));
