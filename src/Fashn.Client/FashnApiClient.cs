@@ -252,8 +252,8 @@ namespace Fashn.Client
                     var (code, message) = ParseApiError(text, status);
                     var retryAfter = ReadRetryAfter(response);
                     Log(method, logPath, status, started.Elapsed, attempt, code);
-                    var retryable = status == 429 && code != "OutOfCredits" || status >= 500 && !(isRun && status == 504);
-                    var concurrencyRefused = status == 429 && code == "ConcurrencyLimitExceeded";
+                    var retryable = status == 429 && code != FashnErrorCodes.OutOfCredits || status >= 500 && !(isRun && status == 504);
+                    var concurrencyRefused = status == 429 && code == FashnErrorCodes.ConcurrencyLimitExceeded;
                     if (concurrencyRefused)
                     {
                         // Not a failure but "wait until a running prediction finishes" (predictions of an earlier run or
@@ -269,36 +269,18 @@ namespace Fashn.Client
                     }
                     if (!retryable || attempt > Options.MaxRetries)
                     {
-                        throw CreateApiError(code, message, response.StatusCode, method, logPath, predictionId, attempt);
+                        throw FashnErrorCatalogue.ForApiAnswer(code, message, response.StatusCode, method.Method, logPath, predictionId, attempt);
                     }
                     var delay = retryAfter ?? Backoff(attempt);
                     if (delay > Options.MaxRetryAfter)
                     {
-                        throw CreateApiError(code, message + $" The service asked to wait {delay.TotalSeconds:0} s, longer than the {Options.MaxRetryAfter.TotalSeconds:0} s allowed.",
-                            response.StatusCode, method, logPath, predictionId, attempt);
+                        throw FashnErrorCatalogue.ForApiAnswer(code, message + $" The service asked to wait {delay.TotalSeconds:0} s, longer than the {Options.MaxRetryAfter.TotalSeconds:0} s allowed.",
+                            response.StatusCode, method.Method, logPath, predictionId, attempt);
                     }
-                    if (status == 429 && code == "RateLimitExceeded") window.PauseFor(delay);
+                    if (status == 429 && code == FashnErrorCodes.RateLimitExceeded) window.PauseFor(delay);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
             }
-        }
-
-        private static FashnException CreateApiError(string code, string message, HttpStatusCode status, HttpMethod method, string path, string? predictionId, int attempts)
-        {
-            string advice;
-            switch (code)
-            {
-                case "UnauthorizedAccess": advice = "Check the API key (-ApiKey or FASHN_API_KEY)."; break;
-                case "OutOfCredits": advice = "Buy credits on fashn.ai, then run the command again; the batch was stopped."; break;
-                case "NotFound": advice = predictionId != null ? "The prediction id is unknown or no longer tracked by FASHN." : "Check the base URI."; break;
-                case "BadRequest": advice = "Check the inputs."; break;
-                case "RateLimitExceeded":
-                case "ConcurrencyLimitExceeded": advice = $"The service's limit was still hit after {attempts} attempts; run the command again later."; break;
-                default: advice = status >= HttpStatusCode.InternalServerError ? $"The service kept failing after {attempts} attempts; run the command again later." : ""; break;
-            }
-            var text = $"FASHN answered {method} {path} with HTTP {(int)status} {code}" + (string.IsNullOrEmpty(message) ? "." : ": " + message.TrimEnd('.') + ".");
-            if (advice.Length > 0) text += " " + advice;
-            return new FashnException(code, text, status, predictionId);
         }
 
         private void Log(HttpMethod method, string path, int? status, TimeSpan elapsed, int attempt, string? note)

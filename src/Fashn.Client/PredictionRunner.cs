@@ -62,8 +62,8 @@ namespace Fashn.Client
         /// <summary>Why this input has no usable result; null when it completed (or was submitted without waiting).</summary>
         public FashnException? Failure { get; internal set; }
 
-        /// <summary>True when the failure means the whole batch cannot go on (no credits, key refused).</summary>
-        public bool StopsBatch => Failure != null && FashnRunner.IsBatchStopping(Failure.ErrorCode);
+        /// <summary>What the failure means for the rest of the batch (no credits, key refused).</summary>
+        public BatchStop BatchStop => Failure?.BatchStop ?? BatchStop.None;
     }
 
     /// <summary>Details of an uploaded image.</summary>
@@ -85,13 +85,6 @@ namespace Fashn.Client
         public long Bytes { get; }
         public long OriginalBytes { get; }
         public bool Reencoded { get; }
-    }
-
-    /// <summary>Names shared by the runner and the cmdlets.</summary>
-    public static class FashnRunner
-    {
-        public static bool IsBatchStopping(string errorCode) =>
-            errorCode == "OutOfCredits" || errorCode == "UnauthorizedAccess" || errorCode == FashnErrorCodes.MissingApiKey;
     }
 
     /// <summary>
@@ -286,7 +279,7 @@ namespace Fashn.Client
                     outcome.RetriedIds.Add(id);
                     return true;
                 }
-                outcome.Failure = new FashnException(error.Name, DescribeRuntimeError(error, id, outcome.Attempts), predictionId: id);
+                outcome.Failure = FashnErrorCatalogue.ForFailedPrediction(error, id, outcome.Attempts);
                 return false;
             }
             catch (OperationCanceledException) when (id != null && slotHeld)
@@ -326,7 +319,7 @@ namespace Fashn.Client
             {
                 status = await _client.GetStatusAsync(entry.Id, cancellationToken).ConfigureAwait(false);
             }
-            catch (FashnException ex) when (ex.ErrorCode == "NotFound")
+            catch (FashnException ex) when (ex.ErrorCode == FashnErrorCodes.NotFound)
             {
                 return null;
             }
@@ -395,13 +388,6 @@ namespace Fashn.Client
                     client.Budget.Slots.Release(finished: true);
                 }
             });
-        }
-
-        private static string DescribeRuntimeError(PredictionError error, string id, int attempts)
-        {
-            var advice = FailureAdvice.For(error.Name, attempts);
-            var message = string.IsNullOrEmpty(error.Message) ? "" : ": " + error.Message.TrimEnd('.') + ".";
-            return $"Prediction {id} failed with {error.Name}{message}" + (advice.Length > 0 ? " " + advice : "") + " Failed predictions are not billed.";
         }
     }
 }

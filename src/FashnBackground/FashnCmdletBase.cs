@@ -109,54 +109,6 @@ namespace FashnBackground
             return task.GetAwaiter().GetResult();
         }
 
-        /// <summary>An ErrorRecord with a stable id ("Fashn." + the FASHN code), a fitting category and the input as target.</summary>
-        internal static ErrorRecord CreateErrorRecord(FashnException exception, object? target)
-        {
-            return new ErrorRecord(exception, "Fashn." + exception.ErrorCode, CategoryFor(exception.ErrorCode), target);
-        }
-
-        internal static ErrorCategory CategoryFor(string errorCode)
-        {
-            switch (errorCode)
-            {
-                case FashnErrorCodes.InvalidInputImage:
-                case "ImageLoadError":
-                    return ErrorCategory.InvalidData;
-                case FashnErrorCodes.InputNotReadable:
-                    return ErrorCategory.ReadError;
-                case FashnErrorCodes.InvalidArgument:
-                case "BadRequest":
-                case "InputValidationError":
-                    return ErrorCategory.InvalidArgument;
-                case FashnErrorCodes.MissingApiKey:
-                case "UnauthorizedAccess":
-                    return ErrorCategory.AuthenticationError;
-                case "OutOfCredits":
-                    return ErrorCategory.QuotaExceeded;
-                case "RateLimitExceeded":
-                case "ConcurrencyLimitExceeded":
-                    return ErrorCategory.LimitsExceeded;
-                case "NotFound":
-                    return ErrorCategory.ObjectNotFound;
-                case "ContentModerationError":
-                    return ErrorCategory.PermissionDenied;
-                case FashnErrorCodes.SubmissionOutcomeUnknown:
-                case FashnErrorCodes.PollingTimeout:
-                    return ErrorCategory.OperationTimeout;
-                case FashnErrorCodes.ServiceUnavailable:
-                    return ErrorCategory.ConnectionError;
-                case "UnavailableError":
-                case FashnErrorCodes.OutputExpired:
-                    return ErrorCategory.ResourceUnavailable;
-                case FashnErrorCodes.OutputNotSaved:
-                    return ErrorCategory.WriteError;
-                case FashnErrorCodes.UnexpectedResponse:
-                    return ErrorCategory.ProtocolError;
-                default:
-                    return ErrorCategory.NotSpecified;
-            }
-        }
-
         /// <summary>Maps a client result to the object the cmdlets write.</summary>
         internal static void Apply(FashnPrediction prediction, PredictionStatus status)
         {
@@ -204,11 +156,11 @@ namespace FashnBackground
             var key = ApiKey != null ? new NetworkCredential(string.Empty, ApiKey).Password : Environment.GetEnvironmentVariable(FashnClientOptions.ApiKeyVariable);
             if (string.IsNullOrWhiteSpace(key))
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(FashnErrorRecords.For(
                     new FashnException(FashnErrorCodes.MissingApiKey,
                         "No FASHN API key was found. Pass -ApiKey, or set the environment variable: $env:FASHN_API_KEY = '<your key>' " +
                         "(or from SecretManagement: $env:FASHN_API_KEY = Get-Secret FashnApiKey -AsPlainText). For the local emulator use its key."),
-                    "Fashn." + FashnErrorCodes.MissingApiKey, ErrorCategory.AuthenticationError, null));
+                    null));
             }
             try
             {
@@ -224,7 +176,7 @@ namespace FashnBackground
             }
             catch (FashnException ex)
             {
-                ThrowTerminatingError(CreateErrorRecord(ex, BaseUri));
+                ThrowTerminatingError(FashnErrorRecords.For(ex, BaseUri));
                 throw; // not reached: ThrowTerminatingError throws
             }
         }

@@ -18,7 +18,7 @@ namespace FashnBackground.Commands
             }
             catch (FashnException ex)
             {
-                ThrowTerminatingError(CreateErrorRecord(ex, null));
+                ThrowTerminatingError(FashnErrorRecords.For(ex, null));
             }
         }
     }

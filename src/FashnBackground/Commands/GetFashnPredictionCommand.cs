@@ -79,16 +79,13 @@ namespace FashnBackground.Commands
             if (done.IsCanceled) return;
             if (done.IsFaulted)
             {
-                var error = done.Exception!.GetBaseException();
-                WriteError(error is FashnException fashn
-                    ? CreateErrorRecord(fashn, id)
-                    : new ErrorRecord(error, "Fashn.UnexpectedError", ErrorCategory.NotSpecified, id));
+                WriteError(FashnErrorRecords.ForUnexpected(done.Exception!.GetBaseException(), id));
                 return;
             }
             var status = done.Result;
             if (status == null)
             {
-                WriteError(CreateErrorRecord(new FashnException(FashnErrorCodes.PollingTimeout,
+                WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.PollingTimeout,
                     $"Prediction {id} did not finish within {TimeoutSec} s. It may still complete: run Get-FashnPrediction -Id {id} -Wait again later.",
                     predictionId: id), id));
                 return;

@@ -124,12 +124,10 @@ namespace FashnBackground.Commands
             var promptProblem = _promptOnCommandLine ? PredictionSettings.CommandLineProblem(Prompt)
                 : MyInvocation.ExpectingInput ? null
                 : "No prompt was given. Describe the new background with -Prompt, for example -Prompt 'studio', or pipe in objects with a Prompt property, such as Import-Csv rows.";
-            if (promptProblem != null) ThrowTerminatingError(InvalidArgument(promptProblem, Prompt is { Length: <= 200 } ? Prompt : null));
+            if (promptProblem != null) ThrowTerminatingError(FashnErrorRecords.InvalidArgument(promptProblem, Prompt is { Length: <= 200 } ? Prompt : null));
             if (WebhookUrl != null && (!WebhookUrl.IsAbsoluteUri || (WebhookUrl.Scheme != System.Uri.UriSchemeHttps && WebhookUrl.Scheme != System.Uri.UriSchemeHttp)))
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new FashnException(FashnErrorCodes.InvalidArgument, $"The webhook URL '{WebhookUrl}' must be an absolute http(s) URL."),
-                    "Fashn." + FashnErrorCodes.InvalidArgument, ErrorCategory.InvalidArgument, WebhookUrl));
+                ThrowTerminatingError(FashnErrorRecords.InvalidArgument($"The webhook URL '{WebhookUrl}' must be an absolute http(s) URL.", WebhookUrl));
             }
             var options = CreateClientOptions();
             _apiBaseUri = options.BaseUri.AbsoluteUri;
@@ -185,13 +183,9 @@ namespace FashnBackground.Commands
             _received++;
             _failed++;
             _finished++;
-            WriteError(InvalidArgument(problem, inputs.Length == 1 ? inputs[0] : (object)inputs));
+            WriteError(FashnErrorRecords.InvalidArgument(problem, inputs.Length == 1 ? inputs[0] : (object)inputs));
             return null;
         }
-
-        private static ErrorRecord InvalidArgument(string message, object? target) =>
-            new ErrorRecord(new FashnException(FashnErrorCodes.InvalidArgument, message),
-                "Fashn." + FashnErrorCodes.InvalidArgument, ErrorCategory.InvalidArgument, target);
 
         protected override void EndProcessing()
         {
@@ -232,9 +226,8 @@ namespace FashnBackground.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
-                        $"The journal '{path}' cannot be opened: {ex.Message} Give another -JournalPath, or -NoJournal.", innerException: ex),
-                    "Fashn.JournalNotOpened", ErrorCategory.OpenError, path));
+                ThrowTerminatingError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.JournalNotOpened,
+                    $"The journal '{path}' cannot be opened: {ex.Message} Give another -JournalPath, or -NoJournal.", innerException: ex), path));
                 return null;
             }
         }
@@ -259,7 +252,7 @@ namespace FashnBackground.Commands
                 _received++;
                 if (Directory.Exists(path))
                 {
-                    WriteError(FashnCmdletBase.CreateErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
+                    WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.InputNotReadable,
                         $"'{path}' is a folder, not an image file. Pipe the files in it instead, for example Get-ChildItem '{path}' -File | Invoke-FashnBackgroundChange."), target));
                     _failed++;
                     _finished++;
@@ -291,7 +284,7 @@ namespace FashnBackground.Commands
             }
             catch (FashnException ex)
             {
-                WriteError(FashnCmdletBase.CreateErrorRecord(ex, reference.Length > 200 ? reference.Substring(0, 200) + "..." : reference));
+                WriteError(FashnErrorRecords.For(ex, reference.Length > 200 ? reference.Substring(0, 200) + "..." : reference));
                 _failed++;
                 _finished++;
                 return;
@@ -329,23 +322,22 @@ namespace FashnBackground.Commands
             if (finished.IsFaulted)
             {
                 _failed++;
-                var error = finished.Exception!.GetBaseException();
-                WriteError(new ErrorRecord(error, "Fashn.UnexpectedError", ErrorCategory.NotSpecified, target));
+                WriteError(FashnErrorRecords.ForUnexpected(finished.Exception!.GetBaseException(), target));
                 return;
             }
             var outcome = finished.Result;
             if (outcome.Failure != null)
             {
                 _failed++;
-                var record = FashnCmdletBase.CreateErrorRecord(outcome.Failure, target);
-                if (outcome.StopsBatch)
+                var record = FashnErrorRecords.For(outcome.Failure, target);
+                if (outcome.BatchStop != BatchStop.None)
                 {
                     // Nothing more can succeed: stop the rest and end with this error. Out of credits, the predictions
                     // already running are paid for, so they are still collected; with a refused key nothing can be.
                     if (_batchStoppedBy == null)
                     {
                         _batchStoppedBy = record;
-                        if (outcome.Failure.ErrorCode == "OutOfCredits") _runner!.StopSubmitting();
+                        if (outcome.BatchStop == BatchStop.NewPredictions) _runner!.StopSubmitting();
                         else CancelWork();
                     }
                     return;
