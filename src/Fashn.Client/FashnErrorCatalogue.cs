@@ -144,19 +144,22 @@ namespace Fashn.Client
             return entry.Origin == Origin.Prediction ? Advise(entry, new Context(attempts, true, null)) : "";
         }
 
-        /// <summary>The failure for an HTTP error answer of the API, its message ending with what to do.</summary>
-        public static FashnException ForApiAnswer(string code, string serviceMessage, HttpStatusCode status, string method, string path,
-            string? predictionId, int attempts)
+        /// <summary>
+        /// The failure for an HTTP error answer of the API after <paramref name="attempts"/> tries, its message ending with
+        /// what to do; <paramref name="note"/> is said after the service's own message.
+        /// </summary>
+        internal static FashnException ForApiAnswer(ApiErrorAnswer answer, string? predictionId, int attempts, string? note = null)
         {
-            var advice = Advise(Find(code), new Context(attempts, predictionId != null, status));
-            var text = $"FASHN answered {method} {path} with HTTP {(int)status} {code}" +
-                       (string.IsNullOrEmpty(serviceMessage) ? "." : ": " + serviceMessage.TrimEnd('.') + ".");
+            var advice = Advise(Find(answer.Code), new Context(attempts, predictionId != null, answer.Status));
+            var said = note == null ? answer.Message : answer.Message + " " + note;
+            var text = $"FASHN answered {answer.Method} {answer.Path} with HTTP {(int)answer.Status} {answer.Code}" +
+                       (string.IsNullOrEmpty(said) ? "." : ": " + said.TrimEnd('.') + ".");
             if (advice.Length > 0) text += " " + advice;
-            return new FashnException(code, text, status, predictionId);
+            return new FashnException(answer.Code, text, answer.Status, predictionId) { Answer = answer };
         }
 
         /// <summary>The failure for a prediction that ended with a runtime error (or without completing).</summary>
-        public static FashnException ForFailedPrediction(PredictionError error, string predictionId, int attempts)
+        internal static FashnException ForFailedPrediction(PredictionError error, string predictionId, int attempts)
         {
             var advice = PredictionFailureAdvice(error.Name, attempts);
             var message = string.IsNullOrEmpty(error.Message) ? "" : ": " + error.Message.TrimEnd('.') + ".";

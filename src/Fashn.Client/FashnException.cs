@@ -35,8 +35,8 @@ namespace Fashn.Client
         /// <summary>Whether and how this failure stops the whole batch.</summary>
         public BatchStop BatchStop => FashnErrorCatalogue.BatchStopFor(ErrorCode);
 
-        /// <summary>The delay the service asked for (Retry-After) when it refused the request.</summary>
-        public TimeSpan? RetryAfter { get; internal set; }
+        /// <summary>The API's error answer, when the failure is one.</summary>
+        internal ApiErrorAnswer? Answer { get; set; }
     }
 
     /// <summary>

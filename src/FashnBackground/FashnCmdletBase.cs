@@ -181,6 +181,14 @@ namespace FashnBackground
             }
         }
 
+        /// <summary>The HTTP client for the key and base URI, and the budget every command of the process shares for them.</summary>
+        protected (FashnApiClient Client, ServiceBudget Budget) Connect()
+        {
+            var options = CreateClientOptions();
+            var budget = ServiceBudget.GetShared(options);
+            return (new FashnApiClient(options, budget.Windows), budget);
+        }
+
         protected Uri ResolveBaseUri()
         {
             if (BaseUri != null) return FashnClientOptions.ValidateBaseUri(BaseUri);

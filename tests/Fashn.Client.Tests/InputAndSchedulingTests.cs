@@ -83,7 +83,8 @@ public sealed class PollingTests
                 : FakeHandler.Json(HttpStatusCode.OK, $"{{\"id\":\"{polled}\",\"status\":\"completed\",\"output\":[\"https://cdn.fashn.ai/{polled}/output_0.png\"]}}"));
         });
         using var client = TestClients.Create(handler);
-        var runner = new PredictionRunner(client, throttleLimit: 1);
+        var budget = new ServiceBudget(client.Options.Limits);
+        var runner = new PredictionRunner(client, budget, throttleLimit: 1);
 
         var outcome = await runner.RunAsync(new PredictionJob("a.jpg", _ => Task.FromResult(new RunRequest("https://example.com/a.jpg", "studio"))),
             wait: true, waitTimeout: TimeSpan.FromSeconds(30), default);
@@ -93,7 +94,7 @@ public sealed class PollingTests
         Assert.Equal(2, outcome.Attempts);
         Assert.Equal(new[] { "p1" }, outcome.RetriedIds);
         Assert.Equal("completed", outcome.Status!.Status);
-        Assert.Equal(0, client.Budget.Slots.InUse);
+        Assert.Equal(0, budget.Slots.InUse);
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class PollingTests
             ? FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p1\"}")
             : FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p1\",\"status\":\"failed\",\"error\":{\"name\":\"ContentModerationError\",\"message\":\"blocked\"}}")));
         using var client = TestClients.Create(handler);
-        var runner = new PredictionRunner(client, 1);
+        var runner = new PredictionRunner(client, new ServiceBudget(client.Options.Limits), 1);
 
         var outcome = await runner.RunAsync(new PredictionJob("a.jpg", _ => Task.FromResult(new RunRequest("https://example.com/a.jpg", "x"))), true, null, default);
 
@@ -111,5 +112,37 @@ public sealed class PollingTests
         Assert.Equal("p1", outcome.Failure.PredictionId);
         Assert.Contains("not billed", outcome.Failure.Message);
         Assert.Equal(1, outcome.Attempts);
+    }
+}
+
+/// <summary>Waiting for a free place at the service (429 ConcurrencyLimitExceeded) is the runner's, not the HTTP client's.</summary>
+public sealed class ConcurrencyWaitTests
+{
+    [Fact]
+    public async Task ConcurrencyRefusalsAreWaitedOutWithoutUsingUpRetries()
+    {
+        var handler = new FakeHandler((_, n) => Task.FromResult(n <= 5
+            ? FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")
+            : FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p7\"}")));
+        using var client = TestClients.Create(handler, o => o.MaxRetries = 1);
+        var submitter = new RunSubmitter(client, new PredictionSlots(6));
+
+        var id = await submitter.SubmitAsync(new RunRequest("https://example.com/a.jpg", "studio"), default);
+
+        Assert.Equal("p7", id);
+        Assert.Equal(6, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task WaitingForConcurrencyIsBounded()
+    {
+        var handler = new FakeHandler((_, _) => Task.FromResult(FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")));
+        using var client = TestClients.Create(handler, o => { o.MaxRetries = 1; o.MaxConcurrencyWait = TimeSpan.FromMilliseconds(200); });
+        var submitter = new RunSubmitter(client, new PredictionSlots(6));
+
+        var error = await Assert.ThrowsAsync<FashnException>(() => submitter.SubmitAsync(new RunRequest("https://example.com/a.jpg", "studio"), default));
+
+        Assert.Equal("ConcurrencyLimitExceeded", error.ErrorCode);
+        Assert.True(handler.Requests.Count >= 3);
     }
 }

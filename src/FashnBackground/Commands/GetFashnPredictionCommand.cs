@@ -38,10 +38,10 @@ namespace FashnBackground.Commands
 
         protected override void BeginProcessing()
         {
-            var options = CreateClientOptions();
-            _apiBaseUri = options.BaseUri.AbsoluteUri;
-            _client = new FashnApiClient(options);
-            _runner = new PredictionRunner(_client, ThrottleLimit);
+            var (client, budget) = Connect();
+            _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
+            _client = client;
+            _runner = new PredictionRunner(client, budget, ThrottleLimit);
         }
 
         protected override void ProcessRecord()

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,7 +25,6 @@ namespace FashnBackground.Commands
         private const int ProgressActivityId = 4242;
 
         private readonly List<Task> _work = new List<Task>();
-        private readonly RunningPredictions _inFlight = new RunningPredictions();
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
         private System.Uri? _baseUri;
@@ -129,17 +129,12 @@ namespace FashnBackground.Commands
             {
                 ThrowTerminatingError(FashnErrorRecords.InvalidArgument($"The webhook URL '{WebhookUrl}' must be an absolute http(s) URL.", WebhookUrl));
             }
-            var options = CreateClientOptions();
+            var (client, budget) = Connect();
+            var options = client.Options;
             _apiBaseUri = options.BaseUri.AbsoluteUri;
-            var client = new FashnApiClient(options);
-            _runner = new PredictionRunner(client, ThrottleLimit)
+            _runner = new PredictionRunner(client, budget, ThrottleLimit)
             {
-                StatusChanged = outcome =>
-                {
-                    // Tracked on the worker thread at once, so that a stop right now still knows every running id.
-                    _inFlight.Track(outcome);
-                    Post(WriteBatchProgress);
-                },
+                StatusChanged = _ => Post(WriteBatchProgress),
                 Journal = NoJournal.IsPresent ? null : OpenJournal(),
             };
             _baseUri = options.BaseUri;
@@ -317,7 +312,6 @@ namespace FashnBackground.Commands
         private void Complete(object target, PredictionSettings settings, Task<PredictionOutcome> finished)
         {
             if (finished.IsCanceled) return;
-            if (!finished.IsFaulted) _inFlight.Remove(finished.Result);
             _finished++;
             if (finished.IsFaulted)
             {
@@ -354,7 +348,7 @@ namespace FashnBackground.Commands
         {
             if (!Wait.IsPresent || _sinceProgress.ElapsedMilliseconds < 250) return;
             _sinceProgress.Restart();
-            var status = $"{_finished} of {_received} finished, {_inFlight.Count} running" + (_failed > 0 ? $", {_failed} failed" : "");
+            var status = $"{_finished} of {_received} finished, {_runner!.RunningCount} running" + (_failed > 0 ? $", {_failed} failed" : "");
             var percent = _received == 0 ? 0 : Math.Min(100, _finished * 100 / _received);
             WriteProgress(new ProgressRecord(ProgressActivityId, "Changing backgrounds with FASHN", status) { PercentComplete = percent });
         }
@@ -364,8 +358,11 @@ namespace FashnBackground.Commands
         {
             if (_inFlightReported) return;
             _inFlightReported = true;
-            var message = _inFlight.StoppedMessage();
-            if (message == null) return;
+            var running = _runner?.Running ?? Array.Empty<RunningPrediction>();
+            if (running.Count == 0) return;
+            var lines = string.Join(Environment.NewLine, running.Select(p => $"  {p.Id}  {p.Source}"));
+            var message = $"Stopped with {running.Count} prediction(s) still running at FASHN. Collect them with " +
+                          $"Get-FashnPrediction -Id <id> -Wait | Save-FashnOutput:{Environment.NewLine}{lines}";
             // A stopped pipeline takes no more records, so after Ctrl+C the warning goes straight to the console.
             if (StopToken.IsCancellationRequested && _batchStoppedBy == null)
             {
