@@ -6,12 +6,16 @@ namespace Fashn.Client
     /// <summary>What became of one input: exactly one of a finished (or submitted) prediction or a failure.</summary>
     public sealed class PredictionOutcome
     {
-        public PredictionOutcome(string source)
+        internal PredictionOutcome(string source, PredictionSettings settings)
         {
             Source = source;
+            Settings = settings;
         }
 
         public string Source { get; }
+
+        /// <summary>What the prediction was asked for.</summary>
+        public PredictionSettings Settings { get; }
 
         /// <summary>The id of the last prediction made for this input.</summary>
         public string? Id { get; internal set; }

@@ -119,8 +119,8 @@ namespace Fashn.Client
         /// </summary>
         private async Task<StartedPrediction?> CollectFromJournalAsync(JobRun run, SlotLease place, CancellationToken cancellationToken)
         {
-            if (Journal == null || run.Job.CreateJournalKey == null) return null;
-            run.JournalKey = await run.Job.CreateJournalKey(cancellationToken).ConfigureAwait(false);
+            if (Journal == null) return null;
+            run.JournalKey = await run.Job.CreateJournalKeyAsync(_client.Options.BaseUri, cancellationToken).ConfigureAwait(false);
             var entry = Journal.Find(run.JournalKey);
             if (entry == null || entry.Status == PredictionStatuses.Failed) return null;
             PredictionStatus status;
@@ -172,7 +172,7 @@ namespace Fashn.Client
         /// </summary>
         private async Task<string> SendRequestAsync(PredictionJob job, PredictionOutcome outcome, CancellationToken cancellationToken)
         {
-            var request = await job.CreateRequest(cancellationToken).ConfigureAwait(false);
+            var request = await job.CreateRequestAsync(cancellationToken).ConfigureAwait(false);
             outcome.SentImage = request.SentImage ?? outcome.SentImage;
             return await _submitter.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -225,7 +225,7 @@ namespace Fashn.Client
                 Job = job;
                 Wait = wait;
                 WaitTimeout = waitTimeout;
-                Outcome = new PredictionOutcome(job.Source);
+                Outcome = new PredictionOutcome(job.Source, job.Settings);
             }
 
             public PredictionJob Job { get; }

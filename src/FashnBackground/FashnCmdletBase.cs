@@ -108,17 +108,6 @@ namespace FashnBackground
             }
             return task.GetAwaiter().GetResult();
         }
-
-        /// <summary>Maps a client result to the object the cmdlets write.</summary>
-        internal static void Apply(FashnPrediction prediction, PredictionStatus status)
-        {
-            prediction.Id = status.Id;
-            prediction.Status = status.Status;
-            prediction.Output = status.Output.ToArray();
-            prediction.ErrorName = status.Error?.Name;
-            prediction.ErrorMessage = status.Error?.Message;
-            prediction.CreditsUsed = status.CreditsUsed ?? prediction.CreditsUsed;
-        }
     }
 
     /// <summary>The cmdlets that call the API: the key, the base URI and the retry count.</summary>

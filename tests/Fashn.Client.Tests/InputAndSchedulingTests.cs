@@ -14,7 +14,7 @@ public sealed class ImageReferenceTests
     [InlineData("   ", "empty")]
     public void BadReferencesGetASpecificError(string reference, string expected)
     {
-        var error = Assert.Throws<FashnException>(() => ImageInputs.ValidateReference(reference));
+        var error = Assert.Throws<FashnException>(() => ImageReference.Validate(reference));
         Assert.Equal(FashnErrorCodes.InvalidArgument, error.ErrorCode);
         Assert.Contains(expected, error.Message);
     }
@@ -22,7 +22,7 @@ public sealed class ImageReferenceTests
     [Theory]
     [InlineData("https://example.com/photos/a.jpg")]
     [InlineData("data:image/jpeg;base64,/9j/4AAQ")]
-    public void GoodReferencesPassThrough(string reference) => Assert.Equal(reference, ImageInputs.ValidateReference(reference));
+    public void GoodReferencesPassThrough(string reference) => Assert.Equal(reference, ImageReference.Validate(reference));
 }
 
 public sealed class PollingTests
@@ -86,7 +86,7 @@ public sealed class PollingTests
         var budget = new ServiceBudget(client.Options.Limits);
         var runner = new PredictionRunner(client, budget, throttleLimit: 1);
 
-        var outcome = await runner.RunAsync(new PredictionJob("a.jpg", _ => Task.FromResult(new RunRequest("https://example.com/a.jpg", "studio"))),
+        var outcome = await runner.RunAsync(PredictionJob.FromReference("https://example.com/a.jpg", new PredictionSettings("studio")),
             wait: true, waitTimeout: TimeSpan.FromSeconds(30), default);
 
         Assert.Null(outcome.Failure);
@@ -106,7 +106,7 @@ public sealed class PollingTests
         using var client = TestClients.Create(handler);
         var runner = new PredictionRunner(client, new ServiceBudget(client.Options.Limits), 1);
 
-        var outcome = await runner.RunAsync(new PredictionJob("a.jpg", _ => Task.FromResult(new RunRequest("https://example.com/a.jpg", "x"))), true, null, default);
+        var outcome = await runner.RunAsync(PredictionJob.FromReference("https://example.com/a.jpg", new PredictionSettings("x")), true, null, default);
 
         Assert.Equal("ContentModerationError", outcome.Failure!.ErrorCode);
         Assert.Equal("p1", outcome.Failure.PredictionId);
@@ -144,5 +144,45 @@ public sealed class ConcurrencyWaitTests
 
         Assert.Equal("ConcurrencyLimitExceeded", error.ErrorCode);
         Assert.True(handler.Requests.Count >= 3);
+    }
+}
+
+/// <summary>One settings record decides both what is sent and which journal entry an input finds.</summary>
+public sealed class PredictionSettingsTests
+{
+    private static readonly Uri Api = new("https://api.fashn.ai/");
+
+    [Fact]
+    public void TheJournalKeyFollowsWhatDecidesTheResultAndNotTheWebhook()
+    {
+        const string image = "https://example.com/a.jpg";
+        var studio = PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 7), Api);
+
+        Assert.Equal(studio, PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 7, webhookUrl: new Uri("https://hooks.example.com/")), Api));
+        Assert.NotEqual(studio, PredictionJournal.CreateKey(image, new PredictionSettings("beach", seed: 7), Api));
+        Assert.NotEqual(studio, PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 8), Api));
+        Assert.NotEqual(studio, PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 7, returnBase64: true), Api));
+        Assert.NotEqual(studio, PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 7), new Uri("http://127.0.0.1:5000/")));
+    }
+
+    [Fact]
+    public void AFolderOrAMissingFileIsRefusedBeforeAJobIsMade()
+    {
+        var folder = Directory.CreateTempSubdirectory("fashn-job-").FullName;
+        try
+        {
+            var settings = new PredictionSettings("studio");
+            var notAFile = Assert.Throws<FashnException>(() => PredictionJob.FromFile(folder, settings, new Imaging.ImagePreparationOptions()));
+            Assert.Equal(FashnErrorCodes.InputNotReadable, notAFile.ErrorCode);
+            Assert.Contains("is a folder", notAFile.Message);
+
+            var missing = Assert.Throws<FashnException>(() => PredictionJob.FromFile(Path.Combine(folder, "gone.jpg"), settings, new Imaging.ImagePreparationOptions()));
+            Assert.Equal(FashnErrorCategory.ObjectNotFound, missing.Category);
+            Assert.Contains("does not exist", missing.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

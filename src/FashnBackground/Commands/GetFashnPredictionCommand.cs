@@ -90,29 +90,7 @@ namespace FashnBackground.Commands
                     predictionId: id), id));
                 return;
             }
-            // What this session knows of the prediction (its source file, prompt) is kept; the status is refreshed.
-            var known = PredictionHistory.Find(status.Id);
-            var prediction = new FashnPrediction
-            {
-                Source = known?.Source,
-                Prompt = known?.Prompt,
-                Seed = known?.Seed,
-                OutputFormat = known?.OutputFormat,
-                ModelName = known?.ModelName,
-                Attempts = known?.Attempts ?? 0,
-                SubmittedAt = known?.SubmittedAt,
-                SentWidth = known?.SentWidth,
-                SentHeight = known?.SentHeight,
-                SentBytes = known?.SentBytes,
-                OriginalBytes = known?.OriginalBytes,
-                ApiBaseUri = _apiBaseUri,
-            };
-            Apply(prediction, status);
-            if (status.IsFinished && known?.SubmittedAt != null)
-            {
-                prediction.CompletedAt = known.CompletedAt ?? DateTimeOffset.UtcNow;
-                prediction.Seconds = Math.Round((prediction.CompletedAt.Value - known.SubmittedAt.Value).TotalSeconds, 2);
-            }
+            var prediction = FashnPrediction.FromStatus(status, PredictionHistory.Find(status.Id), _apiBaseUri!);
             PredictionHistory.Remember(prediction);
             WriteObject(prediction);
         }

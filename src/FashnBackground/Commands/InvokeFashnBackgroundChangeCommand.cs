@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using System.Threading.Tasks;
 using Fashn.Client;
 using Fashn.Client.Imaging;
@@ -27,7 +26,6 @@ namespace FashnBackground.Commands
         private readonly List<Task> _work = new List<Task>();
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
-        private System.Uri? _baseUri;
         private ImagePreparationOptions? _preparation;
         private ErrorRecord? _batchStoppedBy;
         private bool _promptOnCommandLine;
@@ -121,7 +119,7 @@ namespace FashnBackground.Commands
         {
             // A prompt on the command line is checked once, here; one from piped objects is checked per object.
             _promptOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Prompt));
-            var promptProblem = _promptOnCommandLine ? PredictionSettings.CommandLineProblem(Prompt)
+            var promptProblem = _promptOnCommandLine ? PromptCheck.CommandLineProblem(Prompt)
                 : MyInvocation.ExpectingInput ? null
                 : "No prompt was given. Describe the new background with -Prompt, for example -Prompt 'studio', or pipe in objects with a Prompt property, such as Import-Csv rows.";
             if (promptProblem != null) ThrowTerminatingError(FashnErrorRecords.InvalidArgument(promptProblem, Prompt is { Length: <= 200 } ? Prompt : null));
@@ -130,14 +128,12 @@ namespace FashnBackground.Commands
                 ThrowTerminatingError(FashnErrorRecords.InvalidArgument($"The webhook URL '{WebhookUrl}' must be an absolute http(s) URL.", WebhookUrl));
             }
             var (client, budget) = Connect();
-            var options = client.Options;
-            _apiBaseUri = options.BaseUri.AbsoluteUri;
+            _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
             _runner = new PredictionRunner(client, budget, ThrottleLimit)
             {
                 StatusChanged = _ => Post(WriteBatchProgress),
                 Journal = NoJournal.IsPresent ? null : OpenJournal(),
             };
-            _baseUri = options.BaseUri;
             _preparation = new ImagePreparationOptions { Resize = !NoResize.IsPresent };
         }
 
@@ -173,8 +169,8 @@ namespace FashnBackground.Commands
         private PredictionSettings? SettingsForThisInput()
         {
             var inputs = ParameterSetName == UriSet ? Uri! : ParameterSetName == LiteralPathSet ? LiteralPath! : Path!;
-            var problem = _promptOnCommandLine ? null : PredictionSettings.PipedProblem(Prompt, inputs);
-            if (problem == null) return new PredictionSettings(Prompt!, Seed, OutputFormat);
+            var problem = _promptOnCommandLine ? null : PromptCheck.PipedProblem(Prompt, inputs);
+            if (problem == null) return new PredictionSettings(Prompt!, Seed, OutputFormat, ModelName, ReturnBase64.IsPresent, WebhookUrl);
             _received++;
             _failed++;
             _finished++;
@@ -227,89 +223,44 @@ namespace FashnBackground.Commands
             }
         }
 
-        private Task<string> JournalKeyForFile(string path, PredictionSettings settings, CancellationToken cancellationToken) => Task.Run(() =>
-        {
-            try
-            {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
-                return PredictionJournal.CreateKey(stream, settings.Prompt, settings.Seed, settings.OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new FashnException(FashnErrorCodes.InputNotReadable, $"Cannot read '{path}': {ex.Message}", innerException: ex);
-            }
-        }, cancellationToken);
-
         private void StartFiles(IEnumerable<(string path, object target)> files, PredictionSettings settings)
         {
             foreach (var (path, target) in files)
             {
                 _received++;
-                if (Directory.Exists(path))
-                {
-                    WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.InputNotReadable,
-                        $"'{path}' is a folder, not an image file. Pipe the files in it instead, for example Get-ChildItem '{path}' -File | Invoke-FashnBackgroundChange."), target));
-                    _failed++;
-                    _finished++;
-                    continue;
-                }
-                if (!File.Exists(path))
-                {
-                    WriteError(InputPathResolver.NotFound(path, target));
-                    _failed++;
-                    _finished++;
-                    continue;
-                }
-                var preparation = _preparation!;
-                Start(path, target, settings, cancellationToken => Task.Run(() =>
-                {
-                    var (image, sent) = ImageInputs.FromFile(path, preparation, cancellationToken);
-                    return CreateRequest(image, sent, settings);
-                }, cancellationToken), cancellationToken => JournalKeyForFile(path, settings, cancellationToken));
+                Start(() => PredictionJob.FromFile(path, settings, _preparation!), target);
             }
         }
 
         private void StartReference(string reference, PredictionSettings settings)
         {
             _received++;
-            string image;
+            // A refused reference is named shortened: it may be a data URI of megabytes.
+            Start(() => PredictionJob.FromReference(reference, settings), reference, reference.Length > 200 ? reference.Substring(0, 200) + "..." : reference);
+        }
+
+        /// <summary>Makes the input's job (an input that fails its checks is an error for it alone) and hands it to the runner.</summary>
+        private void Start(Func<PredictionJob> createJob, object target, object? refusedTarget = null)
+        {
+            PredictionJob job;
             try
             {
-                image = ImageInputs.ValidateReference(reference);
+                job = createJob();
             }
             catch (FashnException ex)
             {
-                WriteError(FashnErrorRecords.For(ex, reference.Length > 200 ? reference.Substring(0, 200) + "..." : reference));
+                WriteError(FashnErrorRecords.For(ex, refusedTarget ?? target));
                 _failed++;
                 _finished++;
                 return;
             }
-            var source = image.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? "data URI" : image;
-            Start(source, reference, settings, _ => Task.FromResult(CreateRequest(image, null, settings)),
-                _ => Task.FromResult(PredictionJournal.CreateKey(image, settings.Prompt, settings.Seed, settings.OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!)));
-        }
-
-        private RunRequest CreateRequest(string image, SentImageInfo? sent, PredictionSettings settings) => new RunRequest(image, settings.Prompt)
-        {
-            ModelName = ModelName,
-            Seed = settings.Seed,
-            OutputFormat = settings.OutputFormat,
-            ReturnBase64 = ReturnBase64.IsPresent,
-            WebhookUrl = WebhookUrl,
-            SentImage = sent,
-        };
-
-        private void Start(string source, object target, PredictionSettings settings, Func<CancellationToken, Task<RunRequest>> createRequest,
-            Func<CancellationToken, Task<string>> createJournalKey)
-        {
-            var job = new PredictionJob(source, createRequest, createJournalKey);
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
             var task = _runner!.RunAsync(job, Wait.IsPresent, timeout, StopToken).ContinueWith(
-                finished => Post(() => Complete(target, settings, finished)), TaskScheduler.Default);
+                finished => Post(() => Complete(target, finished)), TaskScheduler.Default);
             _work.Add(task);
         }
 
-        private void Complete(object target, PredictionSettings settings, Task<PredictionOutcome> finished)
+        private void Complete(object target, Task<PredictionOutcome> finished)
         {
             if (finished.IsCanceled) return;
             _finished++;
@@ -339,7 +290,7 @@ namespace FashnBackground.Commands
                 WriteError(record);
                 return;
             }
-            var prediction = settings.Describe(outcome, ModelName, _apiBaseUri);
+            var prediction = FashnPrediction.FromOutcome(outcome, _apiBaseUri!);
             PredictionHistory.Remember(prediction);
             WriteObject(prediction);
         }
