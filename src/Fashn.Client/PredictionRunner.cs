@@ -41,9 +41,6 @@ namespace Fashn.Client
         /// <summary>Where started predictions are recorded; null for none.</summary>
         public PredictionJournal? Journal { get; set; }
 
-        /// <summary>Called on a worker thread whenever a prediction of this runner changes status.</summary>
-        public Action<PredictionOutcome>? StatusChanged { get; set; }
-
         /// <summary>This runner's predictions still running at FASHN: after a stop, the ones to collect later.</summary>
         public IReadOnlyList<RunningPrediction> Running => _running.Snapshot();
 
@@ -214,7 +211,6 @@ namespace Fashn.Client
         {
             // Tracked on the worker thread at once, so that a stop right now still knows every running id.
             _running.Track(outcome);
-            StatusChanged?.Invoke(outcome);
         }
 
         /// <summary>One input on its way through the runner.</summary>

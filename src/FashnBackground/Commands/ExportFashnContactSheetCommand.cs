@@ -96,8 +96,8 @@ namespace FashnBackground.Commands
             try
             {
                 result = RunToEnd(token => System.Threading.Tasks.Task.Run(() => ContactSheetWriter.Write(sheet, _page!, DateTimeOffset.Now,
-                    (done, total) => Post(() => WriteProgress(new ProgressRecord(1, "Export-FashnContactSheet", $"Thumbnail {done} of {total}")
-                        { PercentComplete = total == 0 ? 100 : done * 100 / total })), token), token));
+                    (done, total) => QueueProgress(new ProgressRecord(1, "Export-FashnContactSheet", $"Thumbnail {done} of {total}")
+                        { PercentComplete = total == 0 ? 100 : done * 100 / total }), token), token));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

@@ -46,20 +46,19 @@ namespace FashnBackground.Commands
 
         protected override void ProcessRecord()
         {
-            RunPending();
+            WriteQueued();
             foreach (var id in Id!)
             {
                 if (string.IsNullOrWhiteSpace(id)) continue;
                 var trimmed = id.Trim();
                 var timeout = Wait.IsPresent ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
-                var task = FetchAsync(trimmed, timeout).ContinueWith(done => Post(() => Complete(trimmed, done)), TaskScheduler.Default);
-                _work.Add(task);
+                _work.Add(QueueWhenEnded(FetchAsync(trimmed, timeout), trimmed));
             }
         }
 
         protected override void EndProcessing()
         {
-            if (!RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(250)))
+            if (!WriteQueuedUntilDone(_work, TimeSpan.FromMilliseconds(250)))
             {
                 throw new PipelineStoppedException();
             }
@@ -68,14 +67,16 @@ namespace FashnBackground.Commands
         private Task<PredictionStatus?> FetchAsync(string id, TimeSpan? timeout)
         {
             if (!Wait.IsPresent) return GetOnceAsync(id);
-            return _runner!.WaitAsync(id, timeout, null, StopToken);
+            return _runner!.WaitAsync(id, timeout, null, WorkToken);
         }
 
         private async Task<PredictionStatus?> GetOnceAsync(string id) =>
-            await _client!.GetStatusAsync(id, StopToken).ConfigureAwait(false);
+            await _client!.GetStatusAsync(id, WorkToken).ConfigureAwait(false);
 
-        private void Complete(string id, Task<PredictionStatus?> done)
+        protected override void WriteWorkEnded(Task work, object target)
         {
+            var id = (string)target;
+            var done = (Task<PredictionStatus?>)work;
             if (done.IsCanceled) return;
             if (done.IsFaulted)
             {

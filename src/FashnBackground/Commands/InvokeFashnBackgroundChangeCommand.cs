@@ -129,11 +129,7 @@ namespace FashnBackground.Commands
             }
             var (client, budget) = Connect();
             _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
-            _runner = new PredictionRunner(client, budget, ThrottleLimit)
-            {
-                StatusChanged = _ => Post(WriteBatchProgress),
-                Journal = NoJournal.IsPresent ? null : OpenJournal(),
-            };
+            _runner = new PredictionRunner(client, budget, ThrottleLimit) { Journal = NoJournal.IsPresent ? null : OpenJournal() };
             _preparation = new ImagePreparationOptions { Resize = !NoResize.IsPresent };
         }
 
@@ -141,13 +137,14 @@ namespace FashnBackground.Commands
         {
             try
             {
-                RunPending();
+                WriteQueued();
             }
             catch (PipelineStoppedException)
             {
                 ReportInFlight();
                 throw;
             }
+            WriteBatchProgress();
             if (_batchStoppedBy != null) return;
             var settings = SettingsForThisInput();
             if (settings == null) return;
@@ -183,24 +180,23 @@ namespace FashnBackground.Commands
             bool completed;
             try
             {
-                completed = RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(200), WriteBatchProgress);
+                completed = WriteQueuedUntilDone(_work, TimeSpan.FromMilliseconds(200), WriteBatchProgress);
             }
             catch (PipelineStoppedException)
             {
                 ReportInFlight();
                 throw;
             }
-            if (_batchStoppedBy != null)
-            {
-                // The rest was stopped by this command, not by Ctrl+C: write what finished, then stop with the reason.
-                if (!completed) WaitForCancelledWork(_work);
-                ReportInFlight();
-                ThrowTerminatingError(_batchStoppedBy);
-            }
             if (!completed)
             {
                 ReportInFlight();
                 throw new PipelineStoppedException();
+            }
+            if (_batchStoppedBy != null)
+            {
+                // The rest was stopped by this command, not by Ctrl+C: what finished is written, then it stops with the reason.
+                ReportInFlight();
+                ThrowTerminatingError(_batchStoppedBy);
             }
             if (Wait.IsPresent)
             {
@@ -255,13 +251,12 @@ namespace FashnBackground.Commands
                 return;
             }
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
-            var task = _runner!.RunAsync(job, Wait.IsPresent, timeout, StopToken).ContinueWith(
-                finished => Post(() => Complete(target, finished)), TaskScheduler.Default);
-            _work.Add(task);
+            _work.Add(QueueWhenEnded(_runner!.RunAsync(job, Wait.IsPresent, timeout, WorkToken), target));
         }
 
-        private void Complete(object target, Task<PredictionOutcome> finished)
+        protected override void WriteWorkEnded(Task work, object target)
         {
+            var finished = (Task<PredictionOutcome>)work;
             if (finished.IsCanceled) return;
             _finished++;
             if (finished.IsFaulted)
@@ -283,7 +278,7 @@ namespace FashnBackground.Commands
                     {
                         _batchStoppedBy = record;
                         if (outcome.BatchStop == BatchStop.NewPredictions) _runner!.StopSubmitting();
-                        else CancelWork();
+                        else StopWork();
                     }
                     return;
                 }
@@ -315,7 +310,7 @@ namespace FashnBackground.Commands
             var message = $"Stopped with {running.Count} prediction(s) still running at FASHN. Collect them with " +
                           $"Get-FashnPrediction -Id <id> -Wait | Save-FashnOutput:{Environment.NewLine}{lines}";
             // A stopped pipeline takes no more records, so after Ctrl+C the warning goes straight to the console.
-            if (StopToken.IsCancellationRequested && _batchStoppedBy == null)
+            if (Stopped)
             {
                 Host?.UI?.WriteWarningLine(message);
                 return;
