@@ -12,10 +12,10 @@ namespace FashnBackground.Commands
     public sealed class GetFashnPredictionCommand : FashnApiCmdletBase
     {
         private readonly List<Task> _work = new List<Task>();
+        private ErrorRecord? _stoppedBy;
         private FashnApiClient? _client;
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
-        private ErrorRecord? _stoppedBy;
 
         /// <summary>Prediction ids, as strings or from the Id property of piped prediction objects.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -39,35 +39,30 @@ namespace FashnBackground.Commands
 
         protected override void BeginProcessing()
         {
-            var options = CreateClientOptions();
-            _apiBaseUri = options.BaseUri.AbsoluteUri;
-            _client = new FashnApiClient(options);
-            _runner = new PredictionRunner(_client, ThrottleLimit);
+            var (client, budget) = Connect();
+            _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
+            _client = client;
+            _runner = new PredictionRunner(client, budget, ThrottleLimit);
         }
 
         protected override void ProcessRecord()
         {
-            RunPending();
+            WriteQueued();
             if (_stoppedBy != null) return;
             foreach (var id in Id!)
             {
                 if (string.IsNullOrWhiteSpace(id)) continue;
                 var trimmed = id.Trim();
                 var timeout = Wait.IsPresent ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
-                var task = FetchAsync(trimmed, timeout).ContinueWith(done => Post(() => Complete(trimmed, done)), TaskScheduler.Default);
-                _work.Add(task);
+                _work.Add(QueueWhenEnded(FetchAsync(trimmed, timeout), trimmed));
             }
         }
 
         protected override void EndProcessing()
         {
-            var completed = RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(250));
-            if (_stoppedBy != null)
-            {
-                // A refused key fails every id alike: one terminating error instead of one per id.
-                if (!completed) WaitForCancelledWork(_work);
-                ThrowTerminatingError(_stoppedBy);
-            }
+            var completed = WriteQueuedUntilDone(_work, TimeSpan.FromMilliseconds(250));
+            // A refused key fails every id alike: one terminating error instead of one per id.
+            if (_stoppedBy != null) ThrowTerminatingError(_stoppedBy);
             if (!completed)
             {
                 throw new PipelineStoppedException();
@@ -77,63 +72,41 @@ namespace FashnBackground.Commands
         private Task<PredictionStatus?> FetchAsync(string id, TimeSpan? timeout)
         {
             if (!Wait.IsPresent) return GetOnceAsync(id);
-            return _runner!.WaitAsync(id, timeout, null, StopToken);
+            return _runner!.WaitAsync(id, timeout, null, WorkToken);
         }
 
         private async Task<PredictionStatus?> GetOnceAsync(string id) =>
-            await _client!.GetStatusAsync(id, StopToken).ConfigureAwait(false);
+            await _client!.GetStatusAsync(id, WorkToken).ConfigureAwait(false);
 
-        private void Complete(string id, Task<PredictionStatus?> done)
+        protected override void WriteWorkEnded(Task work, object target)
         {
+            var id = (string)target;
+            var done = (Task<PredictionStatus?>)work;
             if (done.IsCanceled) return;
             if (done.IsFaulted)
             {
                 var error = done.Exception!.GetBaseException();
-                if (error is FashnException stopping && FashnRunner.IsBatchStopping(stopping.ErrorCode))
+                if (error is FashnException fashn && FashnErrorCatalogue.BatchStopFor(fashn.ErrorCode) != BatchStop.None)
                 {
                     if (_stoppedBy == null)
                     {
-                        _stoppedBy = CreateErrorRecord(stopping, id);
-                        CancelWork();
+                        _stoppedBy = FashnErrorRecords.For(fashn, id);
+                        StopWork();
                     }
                     return;
                 }
-                WriteError(error is FashnException fashn
-                    ? CreateErrorRecord(fashn, id)
-                    : new ErrorRecord(error, "Fashn.UnexpectedError", ErrorCategory.NotSpecified, id));
+                WriteError(FashnErrorRecords.ForUnexpected(error, id));
                 return;
             }
             var status = done.Result;
             if (status == null)
             {
-                WriteError(CreateErrorRecord(new FashnException(FashnErrorCodes.PollingTimeout,
+                WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.PollingTimeout,
                     $"Prediction {id} did not finish within {TimeoutSec} s. It may still complete: run Get-FashnPrediction -Id {id} -Wait again later.",
                     predictionId: id), id));
                 return;
             }
-            // What this session knows of the prediction (its source file, prompt) is kept; the status is refreshed.
-            var known = PredictionHistory.Find(status.Id);
-            var prediction = new FashnPrediction
-            {
-                Source = known?.Source,
-                Prompt = known?.Prompt,
-                Seed = known?.Seed,
-                OutputFormat = known?.OutputFormat,
-                ModelName = known?.ModelName,
-                Attempts = known?.Attempts ?? 0,
-                SubmittedAt = known?.SubmittedAt,
-                SentWidth = known?.SentWidth,
-                SentHeight = known?.SentHeight,
-                SentBytes = known?.SentBytes,
-                OriginalBytes = known?.OriginalBytes,
-                ApiBaseUri = _apiBaseUri,
-            };
-            Apply(prediction, status);
-            if (status.IsFinished && known?.SubmittedAt != null)
-            {
-                prediction.CompletedAt = known.CompletedAt ?? DateTimeOffset.UtcNow;
-                prediction.Seconds = Math.Round((prediction.CompletedAt.Value - known.SubmittedAt.Value).TotalSeconds, 2);
-            }
+            var prediction = FashnPrediction.FromStatus(status, PredictionHistory.Find(status.Id), _apiBaseUri!);
             PredictionHistory.Remember(prediction);
             WriteObject(prediction);
         }
