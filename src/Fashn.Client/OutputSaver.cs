@@ -17,6 +17,9 @@ namespace Fashn.Client
         public const string FashnCdnHost = "cdn.fashn.ai";
         private const string TemporarySuffix = ".partial";
 
+        /// <summary>The largest output file accepted, downloaded or decoded from a data URI (a 4k PNG is about 40 MB).</summary>
+        public const long DefaultMaxBytes = 100L * 1024 * 1024;
+
         // Downloads never carry the API key, and do not follow redirects to hosts that were not checked.
         private static readonly Lazy<HttpClient> SharedDownloadHttp = new Lazy<HttpClient>(() =>
             new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan });

@@ -92,9 +92,9 @@ namespace FashnBackground.Commands
             }
             Uri? apiBase = null;
             if (prediction.ApiBaseUri != null) Uri.TryCreate(prediction.ApiBaseUri, UriKind.Absolute, out apiBase);
-            var saver = new OutputSaver(apiBase, 100L * 1024 * 1024, TimeSpan.FromSeconds(TimeoutSec))
+            var saver = new OutputSaver(apiBase, OutputSaver.DefaultMaxBytes, TimeSpan.FromSeconds(TimeoutSec))
             {
-                RequestLog = entry => Post(() => WriteVerbose(entry.ToString())),
+                RequestLog = entry => QueueVerbose(entry.ToString()),
             };
             for (var i = 0; i < prediction.Output.Length; i++)
             {
