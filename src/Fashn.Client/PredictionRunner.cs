@@ -77,15 +77,25 @@ namespace Fashn.Client
             return run.Outcome;
         }
 
-        /// <summary>Waits for an existing prediction to finish (Get-FashnPrediction -Wait).</summary>
-        public async Task<PredictionStatus?> WaitAsync(string id, TimeSpan? timeout, Action<PredictionStatus>? statusChanged, CancellationToken cancellationToken)
+        /// <summary>
+        /// The status of an existing prediction (Get-FashnPrediction), at most <c>throttleLimit</c> at once; with
+        /// <paramref name="wait"/>, once it has finished, or null when <paramref name="timeout"/> passed first.
+        /// </summary>
+        public async Task<PredictionStatus?> GetStatusAsync(string id, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
         {
-            var watch = Stopwatch.StartNew();
-            var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
-            statusChanged?.Invoke(status);
-            if (status.IsFinished) return status;
-            // The prediction's age is unknown: start counting from now.
-            return await _poller.PollUntilFinishedAsync(id, watch, timeout, statusChanged, learn: false, cancellationToken).ConfigureAwait(false);
+            await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // The prediction's age is unknown: the timeout counts from now.
+                var watch = Stopwatch.StartNew();
+                var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+                if (!wait || status.IsFinished) return status;
+                return await _poller.PollUntilFinishedAsync(id, watch, timeout, null, learn: false, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _throttle.Release();
+            }
         }
 
         /// <summary>One prediction for the input, in a place of its own; true when it failed and FASHN advises trying again.</summary>

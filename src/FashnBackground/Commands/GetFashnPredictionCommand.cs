@@ -13,7 +13,6 @@ namespace FashnBackground.Commands
     {
         private readonly List<Task> _work = new List<Task>();
         private ErrorRecord? _stoppedBy;
-        private FashnApiClient? _client;
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
 
@@ -32,7 +31,7 @@ namespace FashnBackground.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 300;
 
-        /// <summary>Predictions polled at once.</summary>
+        /// <summary>Predictions fetched (and with -Wait, waited for) at once.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 6;
@@ -41,7 +40,6 @@ namespace FashnBackground.Commands
         {
             var (client, budget) = Connect();
             _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
-            _client = client;
             _runner = new PredictionRunner(client, budget, ThrottleLimit);
         }
 
@@ -54,7 +52,7 @@ namespace FashnBackground.Commands
                 if (string.IsNullOrWhiteSpace(id)) continue;
                 var trimmed = id.Trim();
                 var timeout = Wait.IsPresent ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
-                _work.Add(QueueWhenEnded(FetchAsync(trimmed, timeout), trimmed));
+                _work.Add(QueueWhenEnded(_runner!.GetStatusAsync(trimmed, Wait.IsPresent, timeout, WorkToken), trimmed));
             }
         }
 
@@ -68,15 +66,6 @@ namespace FashnBackground.Commands
                 throw new PipelineStoppedException();
             }
         }
-
-        private Task<PredictionStatus?> FetchAsync(string id, TimeSpan? timeout)
-        {
-            if (!Wait.IsPresent) return GetOnceAsync(id);
-            return _runner!.WaitAsync(id, timeout, null, WorkToken);
-        }
-
-        private async Task<PredictionStatus?> GetOnceAsync(string id) =>
-            await _client!.GetStatusAsync(id, WorkToken).ConfigureAwait(false);
 
         protected override void WriteWorkEnded(Task work, object target)
         {

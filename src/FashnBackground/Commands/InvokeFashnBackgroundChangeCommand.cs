@@ -14,7 +14,7 @@ namespace FashnBackground.Commands
     /// Replaces the background of images: one prediction per input file or URL, run concurrently within the
     /// service's limits; with -Wait each result is written as soon as it completes.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "FashnBackgroundChange", DefaultParameterSetName = PathSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "FashnBackgroundChange", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(FashnPrediction))]
     public sealed class InvokeFashnBackgroundChangeCommand : FashnApiCmdletBase
     {
@@ -129,7 +129,8 @@ namespace FashnBackground.Commands
             }
             var (client, budget) = Connect();
             _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
-            _runner = new PredictionRunner(client, budget, ThrottleLimit) { Journal = NoJournal.IsPresent ? null : OpenJournal() };
+            // -WhatIf starts nothing, so it records nothing either: the journal is not even created.
+            _runner = new PredictionRunner(client, budget, ThrottleLimit) { Journal = NoJournal.IsPresent || IsWhatIf ? null : OpenJournal() };
             _preparation = new ImagePreparationOptions { Resize = !NoResize.IsPresent };
         }
 
@@ -250,9 +251,19 @@ namespace FashnBackground.Commands
                 _finished++;
                 return;
             }
+            // Each prediction is billed: -WhatIf names the inputs that would be sent (after their checks), -Confirm asks.
+            if (!ShouldProcess(job.Source, $"Start a billed FASHN {job.Settings.ModelName} prediction"))
+            {
+                _finished++;
+                return;
+            }
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
             _work.Add(QueueWhenEnded(_runner!.RunAsync(job, Wait.IsPresent, timeout, WorkToken), target));
         }
+
+        private bool IsWhatIf =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) ? ((SwitchParameter)whatIf).IsPresent
+                : SessionState.PSVariable.GetValue("WhatIfPreference") is { } preference && LanguagePrimitives.IsTrue(preference);
 
         protected override void WriteWorkEnded(Task work, object target)
         {
