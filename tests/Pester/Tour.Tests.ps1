@@ -105,7 +105,7 @@ function Get-Secret { param([string] `$Name, [switch] `$AsPlainText) $(ConvertTo
         $text = $text -replace '(?<![\w.~<>])(?:[A-Za-z]:)?[\\/](?:[^\s''"\\/:]+[\\/])*(?=(?:photos|out)[\\/])', '<tour>/'
         $lines = foreach ($line in $text -split "`n") {
             $line = $line.TrimEnd() -replace ' {2,}', ' '
-            if ($line.Contains('<id>')) { $line = $line -replace ' \d+(?:\.\d+)?$', ' <seconds>' }
+            if ($line.Contains('<id>')) { $line = $line -replace ' \d+(?:\.\d+)?$', ' <seconds>' -replace ' \d+(?:\.\d+)? <id>$', ' <seconds> <id>' }
             $line
         }
         $lines = @($lines)
@@ -151,7 +151,8 @@ Describe 'The README tour' {
     It 'has steps to follow, most with the output they print' -ForEach @{ Steps = $script:steps } {
         $Steps.Count | Should -BeGreaterOrEqual 5
         @($Steps | Where-Object Expected).Count | Should -BeGreaterOrEqual 4
-        @($Steps | Where-Object Kind -EQ 'install') | Should -HaveCount 1
+        # The Gallery, a folder of packages, SecretManagement: each stands for an install, done here by importing the built module.
+        @($Steps | Where-Object Kind -EQ 'install').Count | Should -BeGreaterOrEqual 1
     }
 
     It 'step <Number> (README.md line <Line>): <Title>' -ForEach $script:steps {
