@@ -4,7 +4,8 @@ using System.Text;
 using Fashn.Emulator.Imaging;
 using SkiaSharp;
 using Xunit;
-using static Fashn.Emulator.Tests.ImagingTestImages;
+using static Fashn.Emulator.Tests.ImagingMeasures;
+using static Fashn.Testing.TestImages;
 
 namespace Fashn.Emulator.Tests
 {
@@ -112,7 +113,7 @@ namespace Fashn.Emulator.Tests
         public void Render_SubjectReachingTheBottomEdge_IsKeptWhereItTouchesTheBorder()
         {
             // Like a person cut off at the knees: the subject covers part of the border the backdrop is measured on.
-            byte[] input = Draw(400, 300, canvas =>
+            byte[] input = Draw(400, 300, SKEncodedImageFormat.Png, 90, canvas =>
             {
                 canvas.Clear(BackdropGrey);
                 using var paint = new SKPaint { Color = new SKColor(30, 60, 200), IsAntialias = true };
@@ -131,7 +132,7 @@ namespace Fashn.Emulator.Tests
         public void Render_BackdropColouredPartInsideTheSubject_IsKept()
         {
             // A green subject with a grey patch (the backdrop's colour) in its middle, like a white shirt on a white wall.
-            byte[] input = Draw(400, 300, canvas =>
+            byte[] input = Draw(400, 300, SKEncodedImageFormat.Png, 90, canvas =>
             {
                 canvas.Clear(BackdropGrey);
                 using var paint = new SKPaint { Color = new SKColor(30, 150, 60) };
@@ -220,7 +221,7 @@ namespace Fashn.Emulator.Tests
         public void Render_RelightsTheSubjectForTheScene()
         {
             // A neutral grey subject on a white backdrop: any tint or darkening in it comes from the relighting.
-            byte[] input = Draw(400, 300, canvas =>
+            byte[] input = Draw(400, 300, SKEncodedImageFormat.Png, 90, canvas =>
             {
                 canvas.Clear(new SKColor(245, 245, 245));
                 using var paint = new SKPaint { Color = new SKColor(128, 128, 128) };
@@ -249,7 +250,7 @@ namespace Fashn.Emulator.Tests
         {
             // The same scene with and without a subject: only the subject and its shadow differ.
             byte[] withSubject = RedDiscOnGrey(400, 300, SKEncodedImageFormat.Png, 200, 130, 70);
-            byte[] withoutSubject = Draw(400, 300, canvas => canvas.Clear(BackdropGrey));
+            byte[] withoutSubject = Draw(400, 300, SKEncodedImageFormat.Png, 90, canvas => canvas.Clear(BackdropGrey));
 
             using SKBitmap shadowed = DecodeOutput(BackgroundChanger.Render(withSubject, "studio", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
             using SKBitmap plain = DecodeOutput(BackgroundChanger.Render(withoutSubject, "studio", 42, OutputImageFormat.Png), SKEncodedImageFormat.Png);
