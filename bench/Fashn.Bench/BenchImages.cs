@@ -3,7 +3,7 @@ using SkiaSharp;
 
 namespace Fashn.Bench;
 
-/// <summary>The inputs: every image distinct (its own colours, shapes and number), so the emulator counts one input each.</summary>
+/// <summary>The inputs, drawn by TestImages.PhotoLike: every image distinct (its own colours), so the emulator counts one input each.</summary>
 internal static class BenchImages
 {
     /// <summary>Small 320x240 JPEGs, so that upload is not the bottleneck; written once per folder.</summary>
@@ -37,6 +37,6 @@ internal static class BenchImages
         return files;
     }
 
-    /// <summary>One photo-like 320x240 JPEG; index picks its colours and grain.</summary>
-    public static byte[] DrawSmall(int index) => TestImages.PhotoLike(320, 240, SKEncodedImageFormat.Jpeg, quality: 85, seed: index + 1);
+    /// <summary>One photo-like 320x240 JPEG of a few KiB: index picks its colours; no grain, so that it stays small.</summary>
+    public static byte[] DrawSmall(int index) => TestImages.PhotoLike(320, 240, SKEncodedImageFormat.Jpeg, quality: 85, grain: 0, seed: index + 1);
 }
