@@ -25,7 +25,18 @@ namespace Fashn.Emulator.Tests
         }
 
         /// <summary>The mean colour of a rectangle of pixels.</summary>
-        internal static (double R, double G, double B) MeanColour(SKBitmap bitmap, SKRectI area)
+        internal static (double R, double G, double B) MeanColour(SKBitmap bitmap, SKRectI area) =>
+            MeanColour(bitmap, area, (x, y) => true);
+
+        /// <summary>The mean colour of the outer band (a tenth of each side) of the image.</summary>
+        internal static (double R, double G, double B) MeanBorderColour(SKBitmap bitmap)
+        {
+            int band = Math.Max(1, Math.Min(bitmap.Width, bitmap.Height) / 10);
+            return MeanColour(bitmap, new SKRectI(0, 0, bitmap.Width, bitmap.Height),
+                (x, y) => x < band || y < band || x >= bitmap.Width - band || y >= bitmap.Height - band);
+        }
+
+        private static (double R, double G, double B) MeanColour(SKBitmap bitmap, SKRectI area, Func<int, int, bool> counts)
         {
             double r = 0, g = 0, b = 0;
             int count = 0;
@@ -33,29 +44,7 @@ namespace Fashn.Emulator.Tests
             {
                 for (int x = area.Left; x < area.Right; x++)
                 {
-                    SKColor colour = bitmap.GetPixel(x, y);
-                    r += colour.Red;
-                    g += colour.Green;
-                    b += colour.Blue;
-                    count++;
-                }
-            }
-
-            return (r / count, g / count, b / count);
-        }
-
-        /// <summary>The mean colour of the outer band (a tenth of each side) of the image.</summary>
-        internal static (double R, double G, double B) MeanBorderColour(SKBitmap bitmap)
-        {
-            int band = Math.Max(1, Math.Min(bitmap.Width, bitmap.Height) / 10);
-            double r = 0, g = 0, b = 0;
-            int count = 0;
-            for (int y = 0; y < bitmap.Height; y++)
-            {
-                for (int x = 0; x < bitmap.Width; x++)
-                {
-                    bool inBand = x < band || y < band || x >= bitmap.Width - band || y >= bitmap.Height - band;
-                    if (!inBand) continue;
+                    if (!counts(x, y)) continue;
                     SKColor colour = bitmap.GetPixel(x, y);
                     r += colour.Red;
                     g += colour.Green;
