@@ -365,7 +365,7 @@ public sealed class OutputNamingTests
     {
         using var folder = new TempFolder();
         var destination = Directory.CreateDirectory(folder.Combine("out")).FullName;
-        var png = "data:image/png;base64," + Convert.ToBase64String(TestImages.Encode(8, 8, 0, SkiaSharp.SKEncodedImageFormat.Png));
+        var png = "data:image/png;base64," + Convert.ToBase64String(TestImages.SubjectOnBackdrop(8, 8, SkiaSharp.SKEncodedImageFormat.Png, 0));
         using var host = new PowerShellHost();
 
         var result = host.Invoke(
