@@ -168,8 +168,9 @@ namespace Fashn.Client
             outcome.SubmittedAt = DateTimeOffset.UtcNow;
             outcome.Status = started.Status;
             outcome.Failure = null;
-            if (run.JournalKey != null) Journal!.RecordSubmitted(run.JournalKey, id, run.Job.Source);
+            // Known as running before the journal says so: a stop that sees the journal line can name the id.
             Changed(outcome);
+            if (run.JournalKey != null) Journal!.RecordSubmitted(run.JournalKey, id, run.Job.Source);
             return started;
         }
 
