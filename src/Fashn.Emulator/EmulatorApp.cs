@@ -5,7 +5,7 @@ using Fashn.Emulator.Stats;
 namespace Fashn.Emulator
 {
     /// <summary>The handler of each endpoint.</summary>
-    internal sealed record EmulatorEndpoints(RunHandler Run, StatusHandler Status, CreditsHandler Credits, CdnHandler Cdn, StatsHandler Stats);
+    internal sealed record EmulatorEndpoints(RunHandler Run, StatusHandler Status, CreditsHandler Credits, CdnHandler Cdn, StatsHandler Stats, TimelineHandler Timeline);
 
     /// <summary>
     /// The HTTP side in one place: Kestrel's limits, the middleware every request passes through in order, and the
@@ -49,6 +49,7 @@ namespace Fashn.Emulator
                 .RequireApiKey().WithRateLimit("credits", options.CreditsLimit, options.CreditsWindowSeconds);
             app.MapGet("/cdn/{id}/{file}", endpoints.Cdn.Handle);
             app.MapGet("/_emulator/stats", endpoints.Stats.Handle);
+            app.MapGet("/_emulator/predictions", endpoints.Timeline.Handle);
             return app;
         }
     }

@@ -15,8 +15,23 @@ namespace Fashn.Emulator
         /// <summary>The one API key accepted in <c>Authorization: Bearer</c>.</summary>
         public string ApiKey { get; set; } = DefaultApiKey;
 
-        /// <summary>How long a prediction stays in <c>processing</c> (scaled); the real model takes about 12 s.</summary>
+        /// <summary>How long a background-change prediction stays in <c>processing</c> on average (scaled); the real model takes about 12 s.</summary>
         public double ProcessingSeconds { get; set; } = 12;
+
+        /// <summary>
+        /// Spread of processing times: the coefficient of variation of a log-normal around the model's time, whose mean
+        /// it keeps. 0 gives every prediction exactly the model's time.
+        /// </summary>
+        public double ProcessingJitter { get; set; } = 0.15;
+
+        /// <summary>Seed of the timing draws (jitter, queue delay) so runs repeat; null takes <see cref="FaultSeed"/>, and without that the clock.</summary>
+        public int? TimingSeed { get; set; }
+
+        /// <summary>Extra time in <c>in_queue</c> (scaled, with the jitter's spread) for a prediction admitted while the service is busy. 0 = off.</summary>
+        public double QueueDelaySeconds { get; set; }
+
+        /// <summary>The service counts as busy when more than this many predictions are already running.</summary>
+        public int QueueBusyAbove { get; set; } = 3;
 
         /// <summary>Multiplies every duration: phases, processing, rate windows, output lifetimes, webhook retry delays.</summary>
         public double TimeScale { get; set; } = 1;
@@ -106,6 +121,11 @@ namespace Fashn.Emulator
             if (!(TimeScale > 0))
             {
                 throw new ArgumentException("The time scale must be greater than 0.");
+            }
+
+            if (!(ProcessingJitter >= 0) || !(QueueDelaySeconds >= 0))
+            {
+                throw new ArgumentException("The processing jitter and the queue delay must be 0 or more.");
             }
 
             foreach (string url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

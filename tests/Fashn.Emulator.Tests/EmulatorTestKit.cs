@@ -136,6 +136,27 @@ namespace Fashn.Emulator.Tests
             return await ReadJsonAsync(response);
         }
 
+        /// <summary>The entries of <c>GET /_emulator/predictions</c>, in the order of creation.</summary>
+        public static async Task<JsonElement[]> TimelineAsync(EmulatorServer server)
+        {
+            using var client = Client(server, apiKey: null);
+            using HttpResponseMessage response = await client.GetAsync("_emulator/predictions");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await ReadJsonAsync(response)).EnumerateArray().ToArray();
+        }
+
+        /// <summary>Waits until the timeline shows every prediction finished; returns it.</summary>
+        public static async Task<JsonElement[]> TimelineWhenFinishedAsync(EmulatorServer server, int count)
+        {
+            JsonElement[] timeline = Array.Empty<JsonElement>();
+            await EventuallyAsync(async () =>
+            {
+                timeline = await TimelineAsync(server);
+                return timeline.Length == count && timeline.All(entry => entry.GetProperty("finishedAt").ValueKind == JsonValueKind.String);
+            }, $"{count} predictions to finish");
+            return timeline;
+        }
+
         /// <summary>The count of requests in the stats for one method, route and status (0 when absent).</summary>
         public static long RequestCount(JsonElement stats, string method, string path, int status) =>
             stats.GetProperty("requests").EnumerateArray()

@@ -18,6 +18,7 @@ namespace Fashn.Emulator.Handlers
         private readonly RunRequestParser _parser;
         private readonly PredictionAdmission _admission;
         private readonly PredictionLifecycle _lifecycle;
+        private readonly PredictionTiming _timing;
         private readonly EmulatorStats _stats;
 
         public RunHandler(EmulatorOptions options, ModelCatalogue models, PredictionAdmission admission, PredictionLifecycle lifecycle, EmulatorStats stats)
@@ -26,6 +27,7 @@ namespace Fashn.Emulator.Handlers
             _parser = new RunRequestParser(models, options.AllowRemoteWebhooks);
             _admission = admission;
             _lifecycle = lifecycle;
+            _timing = new PredictionTiming(options);
             _stats = stats;
         }
 
@@ -38,11 +40,13 @@ namespace Fashn.Emulator.Handlers
             }
 
             var prediction = new Prediction(Prediction.NewId(), request);
-            if (_admission.TryAdmit(prediction.Credits) is ApiError refusal)
+            if (_admission.TryAdmit(prediction.Credits, out int alreadyRunning) is ApiError refusal)
             {
                 _stats.CountRejected(refusal.Code);
                 return refusal.ToResult();
             }
+
+            prediction.Times = _timing.Draw(prediction.Model.ProcessingSeconds(prediction.Inputs), alreadyRunning);
 
             Fault? fault = FaultInjection.RunFault(context);
             if (fault?.Kind == FaultKind.Fail)

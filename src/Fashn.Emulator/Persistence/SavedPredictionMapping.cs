@@ -31,6 +31,9 @@ namespace Fashn.Emulator.Persistence
                 Status = status,
                 ActiveSeconds = finished ? 0 : prediction.Active.TotalSeconds,
                 CreatedTicks = prediction.CreatedTicks,
+                ProcessingTicks = Interlocked.Read(ref prediction.ProcessingTicks),
+                PlannedProcessingSeconds = prediction.Times.ProcessingSeconds,
+                QueueDelaySeconds = prediction.Times.QueueDelaySeconds,
                 FinishedTicks = Interlocked.Read(ref prediction.FinishedTicks),
                 ErrorName = error?.Name,
                 ErrorMessage = error?.Message,
@@ -55,7 +58,9 @@ namespace Fashn.Emulator.Persistence
                 InjectedFailure = saved.InjectedFailure,
                 CreatedTicks = saved.CreatedTicks,
                 ActiveBefore = TimeSpan.FromSeconds(saved.ActiveSeconds),
+                Times = new PredictionTimes(saved.PlannedProcessingSeconds ?? model.ProcessingSeconds(inputs), saved.QueueDelaySeconds),
             };
+            prediction.ProcessingTicks = saved.ProcessingTicks;
             prediction.Status = saved.Status;
             prediction.FinishedTicks = saved.FinishedTicks;
             prediction.Error = saved.ErrorName is null ? null : new PredictionError(saved.ErrorName, saved.ErrorMessage ?? "");

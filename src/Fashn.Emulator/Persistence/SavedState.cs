@@ -52,6 +52,15 @@ namespace Fashn.Emulator.Persistence
         public double ActiveSeconds { get; set; }
         public long CreatedTicks { get; set; }
 
+        /// <summary>UTC ticks when it entered processing; 0 before (and in files of emulators that did not keep it).</summary>
+        public long ProcessingTicks { get; set; }
+
+        /// <summary>Its drawn time in processing (unscaled); null in older files, which take the model's time.</summary>
+        public double? PlannedProcessingSeconds { get; set; }
+
+        /// <summary>Its drawn extra time in in_queue (unscaled).</summary>
+        public double QueueDelaySeconds { get; set; }
+
         /// <summary>UTC ticks when it finished; 0 while it runs. Expiry counts from here, the stopped time included.</summary>
         public long FinishedTicks { get; set; }
         public string? ErrorName { get; set; }

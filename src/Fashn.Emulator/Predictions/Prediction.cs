@@ -47,6 +47,12 @@ namespace Fashn.Emulator.Predictions
         /// <summary>UTC ticks when it was created.</summary>
         public long CreatedTicks { get; set; } = DateTime.UtcNow.Ticks;
 
+        /// <summary>UTC ticks when it entered <c>processing</c>; 0 before.</summary>
+        public long ProcessingTicks;
+
+        /// <summary>How long it takes (unscaled), drawn when it was created.</summary>
+        public PredictionTimes Times { get; set; } = new(0, 0);
+
         /// <summary>Time spent running in earlier runs of the emulator (a prediction resumed after a restart).</summary>
         public TimeSpan ActiveBefore { get; set; }
 

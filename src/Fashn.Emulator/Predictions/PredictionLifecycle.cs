@@ -111,12 +111,16 @@ namespace Fashn.Emulator.Predictions
                     prediction.Status = PredictionStatuses.InQueue;
                 }
 
-                await Task.Delay(Remaining(prediction, StartingSeconds + InQueueSeconds), stopping);
-                prediction.Status = PredictionStatuses.Processing;
+                double queued = StartingSeconds + InQueueSeconds + prediction.Times.QueueDelaySeconds;
+                await Task.Delay(Remaining(prediction, queued), stopping);
+                if (prediction.Status != PredictionStatuses.Processing)
+                {
+                    Interlocked.Exchange(ref prediction.ProcessingTicks, DateTime.UtcNow.Ticks);
+                    prediction.Status = PredictionStatuses.Processing;
+                }
 
-                // Processing lasts max(render time, scaled processing time).
-                double processingSeconds = prediction.Model.ProcessingSeconds(prediction.Inputs);
-                Task minimumTime = Task.Delay(Remaining(prediction, StartingSeconds + InQueueSeconds + processingSeconds), stopping);
+                // Processing lasts max(render time, its scaled processing time).
+                Task minimumTime = Task.Delay(Remaining(prediction, queued + prediction.Times.ProcessingSeconds), stopping);
                 PredictionError? error = await _producer.ProduceAsync(prediction, stopping);
                 await minimumTime;
                 Finish(prediction, error);
