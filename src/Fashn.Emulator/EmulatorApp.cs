@@ -26,6 +26,7 @@ namespace Fashn.Emulator
             {
                 // Large base64 payloads are exactly what the real service struggles with; accept up to 64 MB here.
                 kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
+                kestrel.AddServerHeader = !options.DocumentedHeadersOnly;
             });
 
             WebApplication app = builder.Build();

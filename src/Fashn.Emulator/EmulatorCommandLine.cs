@@ -28,6 +28,7 @@ namespace Fashn.Emulator
             new("--credits-limit", "<n>", "GET /v1/credits requests per credits window.", o => Num(o.CreditsLimit), (o, v) => o.CreditsLimit = Int(v)),
             new("--credits-window-seconds", "<s>", "Length of the credits window (scaled).", o => Num(o.CreditsWindowSeconds), (o, v) => o.CreditsWindowSeconds = Double(v)),
             new("--no-retry-after", "", "Do not send Retry-After with 429 RateLimitExceeded.", o => "sends it", (o, _) => o.SendRetryAfter = false),
+            new("--documented-headers-only", "", "Send only headers FASHN documents (no RateLimit-Policy, retry-after-ms, Retry-After, Server).", o => "off", (o, _) => o.DocumentedHeadersOnly = true),
             new("--blocked-words", "<w1,w2>", "Prompt words that fail with ContentModerationError.", o => string.Join(",", o.BlockedWords), (o, v) => o.BlockedWords = List(v)),
             new("--output-lifetime-hours", "<h>", "How long CDN outputs and predictions are kept (scaled).", o => Num(o.OutputLifetimeHours), (o, v) => o.OutputLifetimeHours = Double(v)),
             new("--base64-lifetime-minutes", "<min>", "How long base64 outputs are returned before <base64>_expired (scaled).", o => Num(o.Base64LifetimeMinutes), (o, v) => o.Base64LifetimeMinutes = Double(v)),

@@ -55,6 +55,15 @@ namespace Fashn.Emulator
         /// <summary>Whether 429 RateLimitExceeded answers carry <c>Retry-After</c> (unconfirmed for the real service).</summary>
         public bool SendRetryAfter { get; set; } = true;
 
+        /// <summary>
+        /// Send only the headers FASHN documents, as a client will meet the real service: no <c>RateLimit-Policy</c>,
+        /// <c>retry-after-ms</c>, <c>Retry-After</c> (its sending is unconfirmed) or <c>Server</c>.
+        /// </summary>
+        public bool DocumentedHeadersOnly { get; set; }
+
+        /// <summary>Whether 429 answers carry <c>Retry-After</c> and <c>retry-after-ms</c>.</summary>
+        internal bool SendsRetryAfter => SendRetryAfter && !DocumentedHeadersOnly;
+
         /// <summary>Fetch URL inputs from any host, not only loopback.</summary>
         public bool AllowRemoteUrls { get; set; }
 

@@ -20,7 +20,7 @@ namespace Fashn.Emulator.Middleware
         public FaultInjection(EmulatorOptions options, EmulatorStats stats)
         {
             _faults = new FaultInjector(options);
-            _sendRetryAfter = options.SendRetryAfter;
+            _sendRetryAfter = options.SendsRetryAfter;
             _stats = stats;
         }
 
