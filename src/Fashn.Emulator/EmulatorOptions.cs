@@ -101,6 +101,18 @@ namespace Fashn.Emulator
         public double FaultFailRate { get; set; }
         public string[] FaultFailNames { get; set; } = { "PipelineError", "ThirdPartyError", "UnavailableError" };
 
+        /// <summary>Shares of created predictions that end with the status <c>canceled</c> or <c>time_out</c> (no output, not charged).</summary>
+        public double FaultCanceledRate { get; set; }
+        public double FaultTimeOutRate { get; set; }
+
+        /// <summary>
+        /// A <c>POST /v1/run</c> body larger than this answers 500 InternalServerError, as FASHN's most common 500
+        /// (an oversized base64 payload). 0 = no limit. 10 MiB: FASHN's advice (at most 2000 px, JPEG quality 95)
+        /// gives bodies of 1-4 MB, so an image, an image_context and a mask at that size all fit, while an
+        /// unresized camera photo (8-16 MB of base64) does not.
+        /// </summary>
+        public long MaxRunBodyBytes { get; set; } = 10L * 1024 * 1024;
+
         /// <summary>Seed for fault draws so runs repeat; null draws a seed from the clock.</summary>
         public int? FaultSeed { get; set; }
 
@@ -130,6 +142,11 @@ namespace Fashn.Emulator
             if (!(TimeScale > 0))
             {
                 throw new ArgumentException("The time scale must be greater than 0.");
+            }
+
+            if (MaxRunBodyBytes < 0)
+            {
+                throw new ArgumentException("The largest run body must be 0 (no limit) or more bytes.");
             }
 
             if (!(ProcessingJitter >= 0) || !(QueueDelaySeconds >= 0))

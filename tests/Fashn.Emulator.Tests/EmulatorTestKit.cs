@@ -117,7 +117,8 @@ namespace Fashn.Emulator.Tests
                     seen.Add(status);
                 }
 
-                if (status is "completed" or "failed")
+                // Any status outside the three running ones is final (completed, failed, canceled, time_out).
+                if (status is not ("starting" or "in_queue" or "processing"))
                 {
                     return (json, response, seen);
                 }

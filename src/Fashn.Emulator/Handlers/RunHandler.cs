@@ -14,6 +14,9 @@ namespace Fashn.Emulator.Handlers
     /// <summary><c>POST /v1/run</c>: reads and checks the body, admits the prediction, creates and starts it.</summary>
     internal sealed class RunHandler
     {
+        /// <summary>The stats' name for a body answered 500 for its size.</summary>
+        public const string OversizedBodyFault = "oversized-body";
+
         private readonly EmulatorOptions _options;
         private readonly RunRequestParser _parser;
         private readonly PredictionAdmission _admission;
@@ -34,6 +37,12 @@ namespace Fashn.Emulator.Handlers
         public async Task<IResult> HandleAsync(HttpContext context)
         {
             byte[] body = await RequestBodyReader.ReadAsync(context.Request, _options.UploadBytesPerSecond, context.RequestAborted);
+            if (_options.MaxRunBodyBytes > 0 && body.Length > _options.MaxRunBodyBytes)
+            {
+                _stats.CountFault(OversizedBodyFault);
+                return ApiErrors.OversizedBody(body.Length, _options.MaxRunBodyBytes).ToResult();
+            }
+
             if (!_parser.TryParse(body, context.Request.Query["webhook_url"].ToString(), out RunRequest? request, out string problem))
             {
                 return ApiErrors.BadRequest(problem).ToResult();
@@ -52,6 +61,11 @@ namespace Fashn.Emulator.Handlers
             if (fault?.Kind == FaultKind.Fail)
             {
                 prediction.InjectedFailure = fault.FailName;
+                _stats.CountFault(fault.Label);
+            }
+            else if (fault?.Kind is FaultKind.Canceled or FaultKind.TimeOut)
+            {
+                prediction.InjectedStatus = fault.Kind == FaultKind.Canceled ? PredictionStatuses.Canceled : PredictionStatuses.TimeOut;
                 _stats.CountFault(fault.Label);
             }
 

@@ -13,7 +13,7 @@ namespace Fashn.Emulator.Persistence
         public static SavedPrediction ToSaved(Prediction prediction)
         {
             string status = prediction.Status;
-            bool finished = status is PredictionStatuses.Completed or PredictionStatuses.Failed;
+            bool finished = prediction.IsFinished;
             PredictionError? error = prediction.Error;
             PredictionInputs inputs = prediction.Inputs;
             return new SavedPrediction
@@ -23,6 +23,7 @@ namespace Fashn.Emulator.Persistence
                 ImageUrl = InputImageIntake.IsUrl(inputs.Image) ? inputs.Image : null,
                 InputProblem = prediction.InputProblem,
                 InjectedFailure = prediction.InjectedFailure,
+                InjectedStatus = prediction.InjectedStatus,
                 Prompt = inputs.Prompt,
                 Seed = inputs.Seed,
                 OutputFormat = inputs.OutputFormat == OutputImageFormat.Jpeg ? "jpeg" : "png",
@@ -56,6 +57,7 @@ namespace Fashn.Emulator.Persistence
                 InputKey = saved.InputSha256,
                 InputProblem = saved.InputProblem,
                 InjectedFailure = saved.InjectedFailure,
+                InjectedStatus = saved.InjectedStatus,
                 CreatedTicks = saved.CreatedTicks,
                 ActiveBefore = TimeSpan.FromSeconds(saved.ActiveSeconds),
                 Times = new PredictionTimes(saved.PlannedProcessingSeconds ?? model.ProcessingSeconds(inputs), saved.QueueDelaySeconds),

@@ -14,6 +14,8 @@ namespace Fashn.Emulator.Persistence
         public long Created { get; set; }
         public long Completed { get; set; }
         public long Failed { get; set; }
+        public long Canceled { get; set; }
+        public long TimedOut { get; set; }
         public List<SavedInput> Inputs { get; set; } = new();
         public List<SavedPrediction> Predictions { get; set; } = new();
     }
@@ -41,6 +43,9 @@ namespace Fashn.Emulator.Persistence
         public string? ImageUrl { get; set; }
         public string? InputProblem { get; set; }
         public string? InjectedFailure { get; set; }
+
+        /// <summary>An injected <c>canceled</c> or <c>time_out</c>; null otherwise (and in older files).</summary>
+        public string? InjectedStatus { get; set; }
         public string Prompt { get; set; } = "";
         public long Seed { get; set; }
         public string OutputFormat { get; set; } = "png";

@@ -62,7 +62,11 @@ namespace Fashn.Emulator.Predictions
         /// <summary>How long it has been running, over every run of the emulator.</summary>
         public TimeSpan Active => ActiveBefore + RunClock.Elapsed;
 
-        public bool IsFinished => Status is PredictionStatuses.Completed or PredictionStatuses.Failed;
+        /// <summary>An injected <c>canceled</c> or <c>time_out</c> fault: the prediction ends with this status, without output.</summary>
+        public string? InjectedStatus { get; set; }
+
+        /// <summary>Any status outside the three running ones is final, as the spec says.</summary>
+        public bool IsFinished => Status is not (PredictionStatuses.Starting or PredictionStatuses.InQueue or PredictionStatuses.Processing);
 
         public string OutputFileName => Inputs.OutputFormat == OutputImageFormat.Jpeg ? "output_0.jpg" : "output_0.png";
 
@@ -83,5 +87,9 @@ namespace Fashn.Emulator.Predictions
         public const string Processing = "processing";
         public const string Completed = "completed";
         public const string Failed = "failed";
+
+        /// <summary>The schema's two other final statuses; the emulator reaches them only by fault.</summary>
+        public const string Canceled = "canceled";
+        public const string TimeOut = "time_out";
     }
 }

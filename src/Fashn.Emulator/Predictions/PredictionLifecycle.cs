@@ -8,8 +8,9 @@ using Fashn.Emulator.Webhooks;
 namespace Fashn.Emulator.Predictions
 {
     /// <summary>
-    /// Moves each prediction through starting, in_queue and processing to completed or failed on a background task of
-    /// its own, and settles it at the finish: its credit and its place, the counters, the saved state, the webhook.
+    /// Moves each prediction through starting, in_queue and processing to completed or failed (canceled or time_out by
+    /// fault) on a background task of its own, and settles it at the finish: its credit and its place, the counters,
+    /// the saved state, the webhook.
     /// </summary>
     internal sealed class PredictionLifecycle
     {
@@ -121,7 +122,8 @@ namespace Fashn.Emulator.Predictions
 
                 // Processing lasts max(render time, its scaled processing time).
                 Task minimumTime = Task.Delay(Remaining(prediction, queued + prediction.Times.ProcessingSeconds), stopping);
-                PredictionError? error = await _producer.ProduceAsync(prediction, stopping);
+                // An injected canceled or time_out ends it at its time with nothing rendered.
+                PredictionError? error = prediction.InjectedStatus is null ? await _producer.ProduceAsync(prediction, stopping) : null;
                 await minimumTime;
                 Finish(prediction, error);
             }
@@ -150,17 +152,10 @@ namespace Fashn.Emulator.Predictions
 
             // Credits, the running count and the counters are settled before the status says finished, as at the
             // real service: a client that sees "completed" and at once starts the next prediction must find its place free.
-            _admission.Release(prediction.Credits, spent: error is null);
-            if (error is null)
-            {
-                _stats.PredictionCompleted();
-            }
-            else
-            {
-                _stats.PredictionFailed();
-            }
-
-            prediction.Status = error is null ? PredictionStatuses.Completed : PredictionStatuses.Failed;
+            string status = prediction.InjectedStatus ?? (error is null ? PredictionStatuses.Completed : PredictionStatuses.Failed);
+            _admission.Release(prediction.Credits, spent: status == PredictionStatuses.Completed);
+            _stats.PredictionFinished(status);
+            prediction.Status = status;
             _state.TrySave();
             if (prediction.Request.WebhookUrl is Uri webhook)
             {
