@@ -11,7 +11,7 @@ using Fashn.Emulator.Stats;
 
 namespace Fashn.Emulator.Handlers
 {
-    /// <summary><c>POST /v1/run</c>: reads and checks the body, admits the prediction, creates and starts it.</summary>
+    /// <summary><c>POST /v1/run</c>: reads and checks the body and its images, admits the prediction, creates and starts it.</summary>
     internal sealed class RunHandler
     {
         /// <summary>The stats' name for a body answered 500 for its size.</summary>
@@ -49,6 +49,14 @@ namespace Fashn.Emulator.Handlers
             }
 
             var prediction = new Prediction(Prediction.NewId(), request);
+            // Data URIs are decoded now, so that images whose sizes do not go together are refused before anything is created.
+            InputImageIntake.Decode(prediction);
+            var known = prediction.Images.Where(image => image.Info is not null).ToDictionary(image => image.Field, image => image.Info!);
+            if (prediction.Model.ImageSizeProblem(known) is string sizeProblem)
+            {
+                return ApiErrors.BadRequest(sizeProblem).ToResult();
+            }
+
             if (_admission.TryAdmit(prediction.Credits, out int alreadyRunning) is ApiError refusal)
             {
                 _stats.CountRejected(refusal.Code);
@@ -69,7 +77,7 @@ namespace Fashn.Emulator.Handlers
                 _stats.CountFault(fault.Label);
             }
 
-            InputImageIntake.Read(prediction, _stats);
+            InputImageIntake.Count(prediction, _stats);
             _lifecycle.Start(prediction);
 
             if (fault?.Kind == FaultKind.DropAfterCreate)

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Inputs;
 
 namespace Fashn.Emulator.Models
 {
@@ -36,7 +37,7 @@ namespace Fashn.Emulator.Models
 
         public override int CreditsPerImage(PredictionInputs inputs) => 1;
 
-        public override byte[] Render(byte[] image, PredictionInputs inputs) =>
-            BackgroundChanger.Render(image, inputs.Prompt, inputs.Seed, inputs.OutputFormat);
+        public override IReadOnlyList<byte[]> Render(IReadOnlyDictionary<string, byte[]> images, PredictionInputs inputs) =>
+            new[] { BackgroundChanger.Render(images[InputImage.MainField], inputs.Prompt, inputs.Seed, inputs.OutputFormat) };
     }
 }

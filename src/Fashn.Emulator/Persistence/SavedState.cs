@@ -20,6 +20,14 @@ namespace Fashn.Emulator.Persistence
         public List<SavedPrediction> Predictions { get; set; } = new();
     }
 
+    /// <summary>An image input besides <c>image</c>: its URL (null for a data URI, kept in <c>&lt;id&gt;/&lt;field&gt;.bin</c> while it runs).</summary>
+    internal sealed class SavedImage
+    {
+        public string Field { get; set; } = "";
+        public string? Url { get; set; }
+        public string? Problem { get; set; }
+    }
+
     internal sealed class SavedInput
     {
         public string Sha256 { get; set; } = "";
@@ -31,17 +39,23 @@ namespace Fashn.Emulator.Persistence
     }
 
     /// <summary>
-    /// A tracked prediction. It holds background-change's inputs and no model name, as every prediction so far is of
-    /// that model; a second model adds its name and its own inputs here.
+    /// A tracked prediction: its model, background-change's inputs (which every model shares) and a model's further
+    /// ones. Fields added since the first version are optional, so older files still load (as background-change).
     /// </summary>
     internal sealed class SavedPrediction
     {
         public string Id { get; set; } = "";
+
+        /// <summary>The model_name; null in files written before a second model, which are all background-change.</summary>
+        public string? Model { get; set; }
         public string InputSha256 { get; set; } = "";
 
         /// <summary>The image URL; null for a data URI, whose decoded bytes wait in <c>&lt;id&gt;/input.bin</c> until it finishes.</summary>
         public string? ImageUrl { get; set; }
         public string? InputProblem { get; set; }
+
+        /// <summary>Image inputs besides <c>image</c> (edit's image_context and mask); null when there are none.</summary>
+        public List<SavedImage>? ExtraImages { get; set; }
         public string? InjectedFailure { get; set; }
 
         /// <summary>An injected <c>canceled</c> or <c>time_out</c>; null otherwise (and in older files).</summary>

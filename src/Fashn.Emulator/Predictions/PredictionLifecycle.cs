@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Fashn.Emulator.Accounting;
 using Fashn.Emulator.Errors;
+using Fashn.Emulator.Inputs;
 using Fashn.Emulator.Persistence;
 using Fashn.Emulator.Stats;
 using Fashn.Emulator.Webhooks;
@@ -51,10 +52,16 @@ namespace Fashn.Emulator.Predictions
         /// <summary>Tracks an admitted prediction and starts its lifecycle. Throws when the state cannot be saved.</summary>
         public void Start(Prediction prediction)
         {
-            if (_folder.KeepsState && prediction.InputBytes is byte[] input)
+            if (_folder.KeepsState)
             {
-                // Kept on disk until it finishes, so that a restart can still render it.
-                _folder.WriteInput(prediction.Id, input);
+                foreach (InputImage input in prediction.Images)
+                {
+                    if (input.Bytes is byte[] bytes)
+                    {
+                        // Kept on disk until it finishes, so that a restart can still render it.
+                        _folder.WriteInput(prediction.Id, input.Field, bytes);
+                    }
+                }
             }
 
             _store.Add(prediction);
@@ -147,7 +154,7 @@ namespace Fashn.Emulator.Predictions
             prediction.RunClock.Stop();
             if (_folder.KeepsState)
             {
-                _folder.DeleteInput(prediction.Id);
+                _folder.DeleteInputs(prediction.Id, prediction.Images.Select(input => input.Field));
             }
 
             // Credits, the running count and the counters are settled before the status says finished, as at the
