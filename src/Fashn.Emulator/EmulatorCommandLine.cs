@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Fashn.Emulator.Models;
 
 namespace Fashn.Emulator
 {
@@ -17,6 +18,8 @@ namespace Fashn.Emulator
             new("--timing-seed", "<n>", "Seed of the timing draws so runs repeat.", o => o.TimingSeed?.ToString(CultureInfo.InvariantCulture) ?? "the fault seed, else random", (o, v) => o.TimingSeed = Int(v)),
             new("--queue-delay-seconds", "<s>", "Extra in_queue time when the service is busy (scaled; 0 = off).", o => Num(o.QueueDelaySeconds), (o, v) => o.QueueDelaySeconds = Double(v)),
             new("--queue-busy-above", "<n>", "Busy: more than this many predictions already running.", o => Num(o.QueueBusyAbove), (o, v) => o.QueueBusyAbove = Int(v)),
+            new("--edit-times", "<res:mode=s,...>", "Edit processing seconds to override (scaled), e.g. 4k:quality=110.", o => EditTariff.Describe(o.EditProcessingSeconds), (o, v) => EditTariff.Override(o.EditProcessingSeconds, v, Double)),
+            new("--edit-credits", "<res:mode=n,...>", "Edit credits per output image to override, e.g. 1k:fast=1.", o => EditTariff.Describe(o.EditCreditsPerImage), (o, v) => EditTariff.Override(o.EditCreditsPerImage, v, Int)),
             new("--time-scale", "<factor>", "Multiplies every duration (0.1 = ten times faster).", o => Num(o.TimeScale), (o, v) => o.TimeScale = Double(v)),
             new("--credits", "<n>", "Starting credit balance (total).", o => Num(o.Credits), (o, v) => o.Credits = Long(v)),
             new("--subscription-credits", "<n>", "Part of the balance that is subscription credit (spent first).", o => Num(o.SubscriptionCredits), (o, v) => o.SubscriptionCredits = Long(v)),
@@ -114,7 +117,7 @@ namespace Fashn.Emulator
         {
             var defaults = new EmulatorOptions();
             var text = new StringBuilder();
-            text.AppendLine("fashn-emulator: a local emulator of FASHN's background-change API.");
+            text.AppendLine("fashn-emulator: a local emulator of FASHN's API for the background-change and edit models.");
             text.AppendLine();
             text.AppendLine("Usage: fashn-emulator [options]");
             text.AppendLine();

@@ -1,3 +1,5 @@
+using Fashn.Emulator.Models;
+
 namespace Fashn.Emulator
 {
     /// <summary>
@@ -32,6 +34,12 @@ namespace Fashn.Emulator
 
         /// <summary>The service counts as busy when more than this many predictions are already running.</summary>
         public int QueueBusyAbove { get; set; } = 3;
+
+        /// <summary>The edit model's average processing seconds (scaled) by <c>"&lt;resolution&gt;:&lt;mode&gt;"</c>, e.g. <c>"1k:fast"</c>; unconfirmed defaults within FASHN's 20-120 s.</summary>
+        public Dictionary<string, double> EditProcessingSeconds { get; set; } = EditTariff.DefaultTimes();
+
+        /// <summary>The edit model's credits per output image by <c>"&lt;resolution&gt;:&lt;mode&gt;"</c>; unconfirmed defaults within FASHN's 1-5.</summary>
+        public Dictionary<string, int> EditCreditsPerImage { get; set; } = EditTariff.DefaultCredits();
 
         /// <summary>Multiplies every duration: phases, processing, rate windows, output lifetimes, webhook retry delays.</summary>
         public double TimeScale { get; set; } = 1;
@@ -142,6 +150,13 @@ namespace Fashn.Emulator
             if (!(TimeScale > 0))
             {
                 throw new ArgumentException("The time scale must be greater than 0.");
+            }
+
+            if (EditProcessingSeconds.Keys.Union(EditCreditsPerImage.Keys).Any(key => !EditTariff.DefaultTimes().ContainsKey(key))
+                || EditTariff.DefaultTimes().Keys.Any(key => !EditProcessingSeconds.ContainsKey(key) || !EditCreditsPerImage.ContainsKey(key))
+                || EditProcessingSeconds.Values.Any(seconds => !(seconds >= 0)) || EditCreditsPerImage.Values.Any(credits => credits < 0))
+            {
+                throw new ArgumentException("The edit times and credits need an entry of 0 or more for every <resolution>:<mode> (1k/2k/4k, fast/balanced/quality) and no other.");
             }
 
             if (MaxRunBodyBytes < 0)

@@ -10,6 +10,7 @@ namespace Fashn.Emulator.Models
             _models = new PredictionModel[]
             {
                 new BackgroundChangeModel(options.ProcessingSeconds),
+                new EditModel(options.EditProcessingSeconds, options.EditCreditsPerImage),
             };
         }
 

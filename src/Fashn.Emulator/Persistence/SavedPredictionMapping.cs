@@ -45,6 +45,9 @@ namespace Fashn.Emulator.Persistence
                 // The first output's name while the outputs are on disk; the others follow from it.
                 OutputFile = prediction.OutputPaths is null ? null : prediction.OutputFileNames[0],
                 CreditsSpent = status == PredictionStatuses.Completed ? prediction.Credits : 0,
+                Resolution = (inputs as EditInputs)?.Resolution,
+                GenerationMode = (inputs as EditInputs)?.GenerationMode,
+                NumImages = (inputs as EditInputs)?.NumImages,
             };
         }
 
@@ -83,7 +86,16 @@ namespace Fashn.Emulator.Persistence
         private static PredictionInputs InputsFromSaved(SavedPrediction saved)
         {
             OutputImageFormat format = saved.OutputFormat == "jpeg" ? OutputImageFormat.Jpeg : OutputImageFormat.Png;
-            return new PredictionInputs(saved.ImageUrl ?? KeptDataUri, saved.Prompt, saved.Seed, format, saved.ReturnBase64);
+            string image = saved.ImageUrl ?? KeptDataUri;
+            if (saved.Model != EditModel.ModelName)
+            {
+                return new PredictionInputs(image, saved.Prompt, saved.Seed, format, saved.ReturnBase64);
+            }
+
+            string? Given(string field) => ExtraImage(saved, field) is SavedImage kept ? kept.Url ?? KeptDataUri : null;
+            return new EditInputs(
+                image, saved.Prompt, saved.Seed, format, saved.ReturnBase64, Given(EditInputs.ImageContextField), Given(EditInputs.MaskField),
+                saved.Resolution ?? EditInputs.Resolutions[0], saved.GenerationMode ?? EditInputs.GenerationModes[0], saved.NumImages ?? 1);
         }
 
         private static SavedImage? ExtraImage(SavedPrediction saved, string field) =>

@@ -56,6 +56,11 @@ namespace Fashn.Emulator.Persistence
 
         /// <summary>Image inputs besides <c>image</c> (edit's image_context and mask); null when there are none.</summary>
         public List<SavedImage>? ExtraImages { get; set; }
+
+        /// <summary>Edit's resolution, generation mode and num_images; null for background-change.</summary>
+        public string? Resolution { get; set; }
+        public string? GenerationMode { get; set; }
+        public int? NumImages { get; set; }
         public string? InjectedFailure { get; set; }
 
         /// <summary>An injected <c>canceled</c> or <c>time_out</c>; null otherwise (and in older files).</summary>
