@@ -16,8 +16,9 @@ using System.Threading.Tasks;
 namespace Fashn.Client
 {
     /// <summary>
-    /// The three FASHN endpoints, with the retry rules of the contract. Every request first takes a place in its
-    /// endpoint's rate window, so callers sharing one client stay inside the per-key limits together.
+    /// The three FASHN endpoints: one request each, with the retries the contract allows (connection failures, 5xx,
+    /// 429 RateLimitExceeded). Every attempt first takes a place in its endpoint's rate window. Nothing else: waiting
+    /// for a free prediction place (429 ConcurrencyLimitExceeded) is the runner's, see <see cref="RunSubmitter"/>.
     /// </summary>
     public sealed class FashnApiClient : IDisposable
     {
@@ -32,14 +33,16 @@ namespace Fashn.Client
 
         private readonly HttpClient _http;
         private readonly bool _ownsHttp;
-        private readonly Random _jitter = new Random();
+        private readonly RequestWindows _windows;
+        private readonly RetryBackoff _backoff;
 
+        /// <param name="windows">The key's rate windows, shared by every client of the key (<see cref="ServiceBudget.Windows"/>).</param>
         /// <param name="handler">For tests: a handler instead of the shared connection pool.</param>
-        /// <param name="budget">The key's shared budget; by default the one of this key and base URI in the process.</param>
-        public FashnApiClient(FashnClientOptions options, HttpMessageHandler? handler = null, ServiceBudget? budget = null)
+        public FashnApiClient(FashnClientOptions options, RequestWindows windows, HttpMessageHandler? handler = null)
         {
             Options = options ?? throw new ArgumentNullException(nameof(options));
-            Budget = budget ?? ServiceBudget.GetShared(options.BaseUri, options.ApiKey, options.Limits);
+            _windows = windows ?? throw new ArgumentNullException(nameof(windows));
+            _backoff = new RetryBackoff(options);
             if (handler != null)
             {
                 _http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
@@ -51,8 +54,6 @@ namespace Fashn.Client
             }
         }
 
-        public ServiceBudget Budget { get; }
-
         public FashnClientOptions Options { get; }
 
         /// <summary>POST /v1/run. Returns the new prediction's id.</summary>
@@ -62,7 +63,7 @@ namespace Fashn.Client
             var path = RunPath;
             if (request.WebhookUrl != null) path += "?webhook_url=" + Uri.EscapeDataString(request.WebhookUrl.AbsoluteUri);
             var body = SerializeRunBody(request);
-            using var answer = await SendAsync(HttpMethod.Post, path, body, Budget.RunWindow, isRun: true, cancellationToken).ConfigureAwait(false);
+            using var answer = await SendAsync(HttpMethod.Post, path, body, _windows.Run, isRun: true, cancellationToken).ConfigureAwait(false);
             var id = ReadString(answer.Json.RootElement, "id");
             if (string.IsNullOrEmpty(id))
             {
@@ -76,14 +77,14 @@ namespace Fashn.Client
         public async Task<PredictionStatus> GetStatusAsync(string id, CancellationToken cancellationToken)
         {
             if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException("A prediction id is required.", nameof(id));
-            using var answer = await SendAsync(HttpMethod.Get, StatusPath + Uri.EscapeDataString(id), null, Budget.StatusWindow, isRun: false, cancellationToken, id).ConfigureAwait(false);
+            using var answer = await SendAsync(HttpMethod.Get, StatusPath + Uri.EscapeDataString(id), null, _windows.Status, isRun: false, cancellationToken, id).ConfigureAwait(false);
             return ParseStatus(answer.Json.RootElement, id, answer.CreditsUsed);
         }
 
         /// <summary>GET /v1/credits.</summary>
         public async Task<CreditsBalance> GetCreditsAsync(CancellationToken cancellationToken)
         {
-            using var answer = await SendAsync(HttpMethod.Get, CreditsPath, null, Budget.CreditsWindow, isRun: false, cancellationToken).ConfigureAwait(false);
+            using var answer = await SendAsync(HttpMethod.Get, CreditsPath, null, _windows.Credits, isRun: false, cancellationToken).ConfigureAwait(false);
             if (answer.Json.RootElement.ValueKind != JsonValueKind.Object ||
                 !answer.Json.RootElement.TryGetProperty("credits", out var credits) || credits.ValueKind != JsonValueKind.Object)
             {
@@ -182,7 +183,6 @@ namespace Fashn.Client
             CancellationToken cancellationToken, string? predictionId = null)
         {
             var logPath = "/" + (path.IndexOf('?') >= 0 ? path.Substring(0, path.IndexOf('?')) : path);
-            Stopwatch? concurrencyWait = null;
             for (var attempt = 1; ; attempt++)
             {
                 await window.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -225,7 +225,7 @@ namespace Fashn.Client
                             $"FASHN could not be reached at {Options.BaseUri.GetLeftPart(UriPartial.Authority)} after {attempt} attempts ({reason}). " +
                             "Check the network connection and the base URI, then run the command again.", predictionId: predictionId, innerException: ex);
                     }
-                    await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(_backoff.For(attempt), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -249,56 +249,25 @@ namespace Fashn.Client
                         return new Answer(response.StatusCode, json, ReadCreditsUsed(response));
                     }
 
-                    var (code, message) = ParseApiError(text, status);
-                    var retryAfter = ReadRetryAfter(response);
-                    Log(method, logPath, status, started.Elapsed, attempt, code);
-                    var retryable = status == 429 && code != "OutOfCredits" || status >= 500 && !(isRun && status == 504);
-                    var concurrencyRefused = status == 429 && code == "ConcurrencyLimitExceeded";
-                    if (concurrencyRefused)
-                    {
-                        // Not a failure but "wait until a running prediction finishes" (predictions of an earlier run or
-                        // another client on the same key): hold back, and keep waiting for a while without using up retries.
-                        Budget.Slots.ServiceRefusedConcurrency();
-                        concurrencyWait ??= Stopwatch.StartNew();
-                        if (concurrencyWait.Elapsed < Options.MaxConcurrencyWait)
-                        {
-                            await Task.Delay(retryAfter ?? Backoff(Math.Min(attempt, 3)), cancellationToken).ConfigureAwait(false);
-                            attempt--;
-                            continue;
-                        }
-                    }
+                    var answer = ReadErrorAnswer(response, text, method, logPath);
+                    Log(method, logPath, status, started.Elapsed, attempt, answer.Code);
+                    // A concurrency refusal is not retried here: it means "wait until a running prediction finishes",
+                    // which is the runner's to wait for (RunSubmitter).
+                    var retryable = status == 429 && answer.Code != FashnErrorCodes.OutOfCredits && answer.Code != FashnErrorCodes.ConcurrencyLimitExceeded ||
+                                    status >= 500 && !(isRun && status == 504);
                     if (!retryable || attempt > Options.MaxRetries)
                     {
-                        throw CreateApiError(code, message, response.StatusCode, method, logPath, predictionId, attempt);
+                        throw FashnErrorCatalogue.ForApiAnswer(answer, predictionId, attempt);
                     }
-                    var delay = retryAfter ?? Backoff(attempt);
+                    var delay = answer.RetryAfter ?? _backoff.For(attempt);
                     if (delay > Options.MaxRetryAfter)
                     {
-                        throw CreateApiError(code, message + $" The service asked to wait {delay.TotalSeconds:0} s, longer than the {Options.MaxRetryAfter.TotalSeconds:0} s allowed.",
-                            response.StatusCode, method, logPath, predictionId, attempt);
+                        throw FashnErrorCatalogue.ForApiAnswer(answer, predictionId, attempt, RetryAfterTooLong(delay));
                     }
-                    if (status == 429 && code == "RateLimitExceeded") window.PauseFor(delay);
+                    if (status == 429 && answer.Code == FashnErrorCodes.RateLimitExceeded) window.PauseFor(delay);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }
             }
-        }
-
-        private static FashnException CreateApiError(string code, string message, HttpStatusCode status, HttpMethod method, string path, string? predictionId, int attempts)
-        {
-            string advice;
-            switch (code)
-            {
-                case "UnauthorizedAccess": advice = "Check the API key (-ApiKey or FASHN_API_KEY)."; break;
-                case "OutOfCredits": advice = "Buy credits on fashn.ai, then run the command again; the batch was stopped."; break;
-                case "NotFound": advice = predictionId != null ? "The prediction id is unknown or no longer tracked by FASHN." : "Check the base URI."; break;
-                case "BadRequest": advice = "Check the inputs."; break;
-                case "RateLimitExceeded":
-                case "ConcurrencyLimitExceeded": advice = $"The service's limit was still hit after {attempts} attempts; run the command again later."; break;
-                default: advice = status >= HttpStatusCode.InternalServerError ? $"The service kept failing after {attempts} attempts; run the command again later." : ""; break;
-            }
-            var text = $"FASHN answered {method} {path} with HTTP {(int)status} {code}" + (string.IsNullOrEmpty(message) ? "." : ": " + message.TrimEnd('.') + ".");
-            if (advice.Length > 0) text += " " + advice;
-            return new FashnException(code, text, status, predictionId);
         }
 
         private void Log(HttpMethod method, string path, int? status, TimeSpan elapsed, int attempt, string? note)
@@ -306,14 +275,9 @@ namespace Fashn.Client
             Options.RequestLog?.Invoke(new RequestLogEntry(method.Method, path, status, elapsed, attempt, note));
         }
 
-        private TimeSpan Backoff(int attempt)
-        {
-            var baseMs = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
-            var capped = Math.Min(baseMs, Options.MaxRetryDelay.TotalMilliseconds);
-            double factor;
-            lock (_jitter) factor = 0.75 + _jitter.NextDouble() * 0.5;
-            return TimeSpan.FromMilliseconds(capped * factor);
-        }
+        /// <summary>Said when the service asks for a longer wait than <see cref="FashnClientOptions.MaxRetryAfter"/>.</summary>
+        internal string RetryAfterTooLong(TimeSpan delay) =>
+            $"The service asked to wait {delay.TotalSeconds:0} s, longer than the {Options.MaxRetryAfter.TotalSeconds:0} s allowed.";
 
         private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
         {
@@ -332,6 +296,12 @@ namespace Fashn.Client
                 buffer.Write(chunk, 0, read);
             }
             return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        private static ApiErrorAnswer ReadErrorAnswer(HttpResponseMessage response, string text, HttpMethod method, string path)
+        {
+            var (code, message) = ParseApiError(text, (int)response.StatusCode);
+            return new ApiErrorAnswer(code, message, response.StatusCode, method.Method, path, ReadRetryAfter(response));
         }
 
         private static (string code, string message) ParseApiError(string text, int status)

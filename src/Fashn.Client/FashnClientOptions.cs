@@ -41,9 +41,6 @@ namespace Fashn.Client
         /// <summary>How long a request keeps waiting while the service answers 429 ConcurrencyLimitExceeded.</summary>
         public TimeSpan MaxConcurrencyWait { get; set; } = TimeSpan.FromMinutes(10);
 
-        /// <summary>The largest output file accepted, downloaded or decoded from a data URI.</summary>
-        public long MaxOutputBytes { get; set; } = 100L * 1024 * 1024;
-
         /// <summary>The service's documented limits per key; a server that advertises others (RateLimit-Policy) wins.</summary>
         public ServiceLimits Limits { get; set; } = new ServiceLimits();
 

@@ -4,19 +4,23 @@ using System.Net;
 namespace Fashn.Client
 {
     /// <summary>
-    /// Every failure the client reports. <see cref="ErrorCode"/> is the FASHN error code or runtime error
-    /// name when the service gave one (for example "RateLimitExceeded", "ImageLoadError"), otherwise one of
-    /// the client's own codes in <see cref="FashnErrorCodes"/>. Messages never contain the API key.
+    /// Every failure the client reports. <see cref="ErrorCode"/> is one of <see cref="FashnErrorCodes"/>: the FASHN
+    /// error code or runtime error name when the service gave one (an unknown name is kept as it is), otherwise one
+    /// of the client's own codes. <see cref="FashnErrorCatalogue"/> says what each code means. Messages never contain the API key.
     /// </summary>
     public class FashnException : Exception
     {
+        private readonly FashnErrorCategory? _category;
+
+        /// <param name="category">Only where this failure differs from its code's usual kind (a missing file is ObjectNotFound).</param>
         public FashnException(string errorCode, string message, HttpStatusCode? httpStatus = null,
-            string? predictionId = null, Exception? innerException = null)
+            string? predictionId = null, Exception? innerException = null, FashnErrorCategory? category = null)
             : base(message, innerException)
         {
             ErrorCode = errorCode;
             HttpStatus = httpStatus;
             PredictionId = predictionId;
+            _category = category;
         }
 
         public string ErrorCode { get; }
@@ -24,11 +28,24 @@ namespace Fashn.Client
         public HttpStatusCode? HttpStatus { get; }
 
         public string? PredictionId { get; }
+
+        /// <summary>The kind of failure: the catalogue's for the code, unless this one was given its own.</summary>
+        public FashnErrorCategory Category => _category ?? FashnErrorCatalogue.CategoryOf(ErrorCode);
+
+        /// <summary>Whether and how this failure stops the whole batch.</summary>
+        public BatchStop BatchStop => FashnErrorCatalogue.BatchStopFor(ErrorCode);
+
+        /// <summary>The API's error answer, when the failure is one.</summary>
+        internal ApiErrorAnswer? Answer { get; set; }
     }
 
-    /// <summary>The client's own error codes, for failures the service did not name.</summary>
+    /// <summary>
+    /// Every error code the module reports; the error id of its ErrorRecords is "Fashn." + the code. One flat list
+    /// (about_FashnBackground documents each one, and a test checks that it does).
+    /// </summary>
     public static class FashnErrorCodes
     {
+        // The client's own codes, for failures the service did not name.
         /// <summary>A local input file is empty, truncated, not an image, or in a format the service does not take.</summary>
         public const string InvalidInputImage = "InvalidInputImage";
         /// <summary>A local input file or folder could not be read.</summary>
@@ -37,6 +54,8 @@ namespace Fashn.Client
         public const string InvalidArgument = "InvalidArgument";
         /// <summary>No API key was given and FASHN_API_KEY is not set.</summary>
         public const string MissingApiKey = "MissingApiKey";
+        /// <summary>The journal of started predictions could not be opened.</summary>
+        public const string JournalNotOpened = "JournalNotOpened";
         /// <summary>A run request may have reached the service but its answer was lost; it was not sent again.</summary>
         public const string SubmissionOutcomeUnknown = "SubmissionOutcomeUnknown";
         /// <summary>The service could not be reached or kept failing after every retry.</summary>
@@ -49,5 +68,28 @@ namespace Fashn.Client
         public const string OutputExpired = "OutputExpired";
         /// <summary>An output could not be downloaded or written.</summary>
         public const string OutputNotSaved = "OutputNotSaved";
+        /// <summary>Save-FashnOutput got a prediction that has not finished, so it has no output yet.</summary>
+        public const string PredictionNotFinished = "PredictionNotFinished";
+        /// <summary>Save-FashnOutput got a failed prediction that names no error.</summary>
+        public const string PredictionFailed = "PredictionFailed";
+        /// <summary>A failure the module did not expect (not a FashnException).</summary>
+        public const string UnexpectedError = "UnexpectedError";
+
+        // The API's error codes (the "error" of an HTTP error answer).
+        public const string BadRequest = "BadRequest";
+        public const string UnauthorizedAccess = "UnauthorizedAccess";
+        public const string NotFound = "NotFound";
+        public const string RateLimitExceeded = "RateLimitExceeded";
+        public const string ConcurrencyLimitExceeded = "ConcurrencyLimitExceeded";
+        public const string OutOfCredits = "OutOfCredits";
+        public const string InternalServerError = "InternalServerError";
+
+        // The runtime error names of a failed prediction (its "error.name").
+        public const string ImageLoadError = "ImageLoadError";
+        public const string ContentModerationError = "ContentModerationError";
+        public const string InputValidationError = "InputValidationError";
+        public const string UnavailableError = "UnavailableError";
+        public const string PipelineError = "PipelineError";
+        public const string ThirdPartyError = "ThirdPartyError";
     }
 }

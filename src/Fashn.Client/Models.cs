@@ -64,7 +64,7 @@ namespace Fashn.Client
         public string Message { get; }
 
         /// <summary>FASHN advises retrying these; failed predictions are not billed.</summary>
-        public bool IsRetryable => Name == "UnavailableError" || Name == "PipelineError";
+        public bool IsRetryable => FashnErrorCatalogue.IsRetryAdvised(Name);
     }
 
     /// <summary>One answer of GET /v1/status/{id}.</summary>

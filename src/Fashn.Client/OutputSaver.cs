@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
 using System.Threading;
@@ -15,6 +16,9 @@ namespace Fashn.Client
     {
         public const string FashnCdnHost = "cdn.fashn.ai";
         private const string TemporarySuffix = ".partial";
+
+        /// <summary>The largest output file accepted, downloaded or decoded from a data URI (a 4k PNG is about 40 MB).</summary>
+        public const long DefaultMaxBytes = 100L * 1024 * 1024;
 
         // Downloads never carry the API key, and do not follow redirects to hosts that were not checked.
         private static readonly Lazy<HttpClient> SharedDownloadHttp = new Lazy<HttpClient>(() =>
@@ -33,6 +37,9 @@ namespace Fashn.Client
             _timeout = timeout;
             _http = handler != null ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedDownloadHttp.Value;
         }
+
+        /// <summary>Told of every download (its URL without the query, the status, the time), for -Verbose; never the key, which downloads do not carry.</summary>
+        public Action<RequestLogEntry>? RequestLog { get; set; }
 
         /// <summary>".png" or ".jpg", from the data URI's type or the URL's path; png when nothing says.</summary>
         public static string GetExtension(string output)
@@ -148,12 +155,16 @@ namespace Fashn.Client
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_timeout);
             HttpResponseMessage response;
+            var elapsed = Stopwatch.StartNew();
+            var logged = uri.GetLeftPart(UriPartial.Path);
             try
             {
                 response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                RequestLog?.Invoke(new RequestLogEntry("GET", logged, (int)response.StatusCode, elapsed.Elapsed, 1, null));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is HttpRequestException || ex is IOException || ex is OperationCanceledException))
             {
+                RequestLog?.Invoke(new RequestLogEntry("GET", logged, null, elapsed.Elapsed, 1, ex.GetType().Name));
                 throw new FashnException(FashnErrorCodes.OutputNotSaved, $"The output could not be downloaded from {uri.Host}: {ex.GetType().Name}. Run Save-FashnOutput again.", innerException: ex);
             }
             using (response)

@@ -42,23 +42,23 @@ namespace Fashn.Client
             System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
                 "FashnBackground", "journal.jsonl");
 
-        /// <summary>A stable key for one input and the settings that decide its result.</summary>
-        public static string CreateKey(Stream content, string prompt, long? seed, string? outputFormat, string modelName, bool returnBase64, Uri baseUri)
+        /// <summary>A stable key for one input (its content) and the settings that decide its result, at one API.</summary>
+        public static string CreateKey(Stream content, PredictionSettings settings, Uri baseUri)
         {
             using var sha = SHA256.Create();
             var contentHash = sha.ComputeHash(content);
-            var settings = string.Join("\n", prompt, seed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
-                outputFormat ?? "", modelName, returnBase64 ? "base64" : "url", baseUri.AbsoluteUri);
-            var all = new byte[contentHash.Length + Encoding.UTF8.GetByteCount(settings)];
+            var text = settings.ToJournalText(baseUri);
+            var all = new byte[contentHash.Length + Encoding.UTF8.GetByteCount(text)];
             Buffer.BlockCopy(contentHash, 0, all, 0, contentHash.Length);
-            Encoding.UTF8.GetBytes(settings, 0, settings.Length, all, contentHash.Length);
+            Encoding.UTF8.GetBytes(text, 0, text.Length, all, contentHash.Length);
             return ToHex(sha.ComputeHash(all));
         }
 
-        public static string CreateKey(string text, string prompt, long? seed, string? outputFormat, string modelName, bool returnBase64, Uri baseUri)
+        /// <summary>The key of an input given as text (a URL or a data URI).</summary>
+        public static string CreateKey(string input, PredictionSettings settings, Uri baseUri)
         {
-            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
-            return CreateKey(stream, prompt, seed, outputFormat, modelName, returnBase64, baseUri);
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(input));
+            return CreateKey(stream, settings, baseUri);
         }
 
         /// <summary>The last prediction recorded for this key, if it is recent enough to still be collected.</summary>

@@ -7,113 +7,44 @@ using System.Threading.Tasks;
 
 namespace Fashn.Client
 {
-    /// <summary>One input to turn into a prediction. The request is built only when the input's turn comes.</summary>
-    public sealed class PredictionJob
-    {
-        public PredictionJob(string source, Func<CancellationToken, Task<RunRequest>> createRequest,
-            Func<CancellationToken, Task<string>>? createJournalKey = null)
-        {
-            Source = source;
-            CreateRequest = createRequest;
-            CreateJournalKey = createJournalKey;
-        }
-
-        /// <summary>The file path or URL, for results and messages.</summary>
-        public string Source { get; }
-
-        public Func<CancellationToken, Task<RunRequest>> CreateRequest { get; }
-
-        /// <summary>Identifies the input and its settings in the journal (see <see cref="PredictionJournal.CreateKey(System.IO.Stream, string, long?, string?, string, bool, Uri)"/>).</summary>
-        public Func<CancellationToken, Task<string>>? CreateJournalKey { get; }
-    }
-
-    /// <summary>What became of one input: exactly one of a finished (or submitted) prediction or a failure.</summary>
-    public sealed class PredictionOutcome
-    {
-        public PredictionOutcome(string source)
-        {
-            Source = source;
-        }
-
-        public string Source { get; }
-
-        /// <summary>The id of the last prediction made for this input.</summary>
-        public string? Id { get; internal set; }
-
-        /// <summary>The last status seen ("starting" when not waited for).</summary>
-        public PredictionStatus? Status { get; internal set; }
-
-        /// <summary>Predictions submitted for this input: more than one when a retryable failure was retried.</summary>
-        public int Attempts { get; internal set; }
-
-        /// <summary>The ids of earlier attempts that failed with a retryable error (not billed).</summary>
-        public IList<string> RetriedIds { get; } = new List<string>();
-
-        public DateTimeOffset? SubmittedAt { get; internal set; }
-
-        public DateTimeOffset? FinishedAt { get; internal set; }
-
-        /// <summary>What was uploaded, when the input was a local file.</summary>
-        public SentImageInfo? SentImage { get; internal set; }
-
-        /// <summary>True when the prediction was started by an earlier run (found in the journal) and collected, not paid again.</summary>
-        public bool Collected { get; internal set; }
-
-        /// <summary>Why this input has no usable result; null when it completed (or was submitted without waiting).</summary>
-        public FashnException? Failure { get; internal set; }
-
-        /// <summary>True when the failure means the whole batch cannot go on (no credits, key refused).</summary>
-        public bool StopsBatch => Failure != null && FashnRunner.IsBatchStopping(Failure.ErrorCode);
-    }
-
-    /// <summary>Details of an uploaded image.</summary>
-    public sealed class SentImageInfo
-    {
-        public SentImageInfo(string mimeType, int width, int height, long bytes, long originalBytes, bool reencoded)
-        {
-            MimeType = mimeType;
-            Width = width;
-            Height = height;
-            Bytes = bytes;
-            OriginalBytes = originalBytes;
-            Reencoded = reencoded;
-        }
-
-        public string MimeType { get; }
-        public int Width { get; }
-        public int Height { get; }
-        public long Bytes { get; }
-        public long OriginalBytes { get; }
-        public bool Reencoded { get; }
-    }
-
-    /// <summary>Names shared by the runner and the cmdlets.</summary>
-    public static class FashnRunner
-    {
-        public static bool IsBatchStopping(string errorCode) =>
-            errorCode == "OutOfCredits" || errorCode == "UnauthorizedAccess" || errorCode == FashnErrorCodes.MissingApiKey;
-    }
-
     /// <summary>
     /// Runs predictions for one command: at most <c>throttleLimit</c> of its own at once, inside the key's shared
-    /// slots and rate windows; polls each one only when it can be finished; retries failures that FASHN says to retry.
+    /// slots and rate windows (its <see cref="ServiceBudget"/>). One input's run is three steps: collect what an
+    /// earlier run started for it (the journal), or submit it; then await the finish. A failure FASHN advises
+    /// retrying is submitted again.
     /// </summary>
     public sealed class PredictionRunner
     {
         private readonly FashnApiClient _client;
+        private readonly ServiceBudget _budget;
+        private readonly RunSubmitter _submitter;
+        private readonly PredictionPoller _poller;
         private readonly SemaphoreSlim _throttle;
         private readonly CancellationTokenSource _submissionsStopped = new CancellationTokenSource();
+        private readonly RunningPredictions _running = new RunningPredictions();
 
-        public PredictionRunner(FashnApiClient client, int throttleLimit, int maxPredictionRetries = 2)
+        /// <param name="client">The HTTP client, made with <paramref name="budget"/>'s windows.</param>
+        public PredictionRunner(FashnApiClient client, ServiceBudget budget, int throttleLimit, int maxPredictionRetries = 2)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
+            _budget = budget ?? throw new ArgumentNullException(nameof(budget));
             if (throttleLimit < 1) throw new ArgumentOutOfRangeException(nameof(throttleLimit));
             if (maxPredictionRetries < 0) throw new ArgumentOutOfRangeException(nameof(maxPredictionRetries));
+            _submitter = new RunSubmitter(client, budget.Slots);
+            _poller = new PredictionPoller(client, budget.Durations);
             _throttle = new SemaphoreSlim(throttleLimit);
             MaxPredictionRetries = maxPredictionRetries;
         }
 
         public int MaxPredictionRetries { get; }
+
+        /// <summary>Where started predictions are recorded; null for none.</summary>
+        public PredictionJournal? Journal { get; set; }
+
+        /// <summary>This runner's predictions still running at FASHN: after a stop, the ones to collect later.</summary>
+        public IReadOnlyList<RunningPrediction> Running => _running.Snapshot();
+
+        public int RunningCount => _running.Count;
 
         /// <summary>
         /// No new prediction is started after this (out of credits): inputs still waiting for their turn are cancelled,
@@ -121,32 +52,45 @@ namespace Fashn.Client
         /// </summary>
         public void StopSubmitting() => _submissionsStopped.Cancel();
 
-        /// <summary>Where started predictions are recorded; null for none.</summary>
-        public PredictionJournal? Journal { get; set; }
-
-        /// <summary>Called on a worker thread whenever a prediction of this runner changes status.</summary>
-        public Action<PredictionOutcome>? StatusChanged { get; set; }
-
         /// <summary>
         /// Submits the job (and, with <paramref name="wait"/>, waits for its end). Never throws for a failure of this
         /// input: the outcome carries it. Throws only <see cref="OperationCanceledException"/> when cancelled.
         /// </summary>
         public async Task<PredictionOutcome> RunAsync(PredictionJob job, bool wait, TimeSpan? waitTimeout, CancellationToken cancellationToken)
         {
-            var outcome = new PredictionOutcome(job.Source);
+            var run = new JobRun(job, wait, waitTimeout);
             using var waitingForTurn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _submissionsStopped.Token);
             await _throttle.WaitAsync(waitingForTurn.Token).ConfigureAwait(false);
             try
             {
-                string? journalKey = null;
-                var firstAttempt = true;
-                while (true)
+                while (await RunAttemptAsync(run, waitingForTurn.Token, cancellationToken).ConfigureAwait(false))
                 {
-                    var retry = await RunOnceAsync(job, outcome, wait, waitTimeout, firstAttempt, journalKey, key => journalKey = key,
-                        waitingForTurn.Token, cancellationToken).ConfigureAwait(false);
-                    firstAttempt = false;
-                    if (!retry) return outcome;
+                    // FASHN advises trying again: the next attempt submits a new prediction.
                 }
+            }
+            finally
+            {
+                _throttle.Release();
+            }
+            // Only an input that ended is forgotten: after a stop, the predictions still running stay listed.
+            _running.Remove(run.Outcome);
+            return run.Outcome;
+        }
+
+        /// <summary>
+        /// The status of an existing prediction (Get-FashnPrediction), at most <c>throttleLimit</c> at once; with
+        /// <paramref name="wait"/>, once it has finished, or null when <paramref name="timeout"/> passed first.
+        /// </summary>
+        public async Task<PredictionStatus?> GetStatusAsync(string id, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
+        {
+            await _throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // The prediction's age is unknown: the timeout counts from now.
+                var watch = Stopwatch.StartNew();
+                var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+                if (!wait || status.IsFinished) return status;
+                return await _poller.PollUntilFinishedAsync(id, watch, timeout, null, learn: false, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -154,254 +98,167 @@ namespace Fashn.Client
             }
         }
 
-        /// <summary>Waits for an existing prediction to finish (Get-FashnPrediction -Wait).</summary>
-        public async Task<PredictionStatus?> WaitAsync(string id, TimeSpan? timeout, Action<PredictionStatus>? statusChanged, CancellationToken cancellationToken)
+        /// <summary>One prediction for the input, in a place of its own; true when it failed and FASHN advises trying again.</summary>
+        private async Task<bool> RunAttemptAsync(JobRun run, CancellationToken waitingForTurn, CancellationToken cancellationToken)
         {
-            var watch = Stopwatch.StartNew();
-            var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
-            statusChanged?.Invoke(status);
-            if (status.IsFinished) return status;
-            // The prediction's age is unknown: start counting from now.
-            return await PollUntilFinishedAsync(id, watch, timeout, statusChanged, learn: false, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>One prediction for the job: collected from the journal, or submitted. True means: submit again.</summary>
-        private async Task<bool> RunOnceAsync(PredictionJob job, PredictionOutcome outcome, bool wait, TimeSpan? waitTimeout, bool firstAttempt,
-            string? journalKey, Action<string> setJournalKey, CancellationToken waitingForTurn, CancellationToken cancellationToken)
-        {
-            var slots = _client.Budget.Slots;
-            await slots.AcquireAsync(waitingForTurn).ConfigureAwait(false);
-            var slotHeld = true;
-            string? id = null;
+            using var place = await SlotLease.TakeAsync(_budget.Slots, _poller, waitingForTurn).ConfigureAwait(false);
             try
             {
-                Stopwatch? sinceSubmit = null;
-                var learn = true;
-                if (firstAttempt && Journal != null && job.CreateJournalKey != null)
-                {
-                    try
-                    {
-                        journalKey = await job.CreateJournalKey(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (FashnException ex)
-                    {
-                        outcome.Failure = ex;
-                        return false;
-                    }
-                    setJournalKey(journalKey);
-                    (JournalEntry entry, PredictionStatus status)? earlier;
-                    try
-                    {
-                        earlier = await FindCollectableAsync(journalKey, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (FashnException ex)
-                    {
-                        outcome.Failure = ex;
-                        return false;
-                    }
-                    if (earlier != null)
-                    {
-                        // Started by an earlier run and still tracked: collect it instead of paying again.
-                        id = earlier.Value.entry.Id;
-                        outcome.Id = id;
-                        outcome.Collected = true;
-                        outcome.Attempts++;
-                        outcome.SubmittedAt = earlier.Value.entry.SubmittedAt;
-                        outcome.Status = earlier.Value.status;
-                        StatusChanged?.Invoke(outcome);
-                        sinceSubmit = Stopwatch.StartNew();
-                        learn = false;
-                    }
-                }
-
-                if (id == null)
-                {
-                    waitingForTurn.ThrowIfCancellationRequested();
-                    try
-                    {
-                        id = await SubmitAsync(job, outcome, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (FashnException ex)
-                    {
-                        outcome.Failure = ex;
-                        return false;
-                    }
-                    sinceSubmit = Stopwatch.StartNew();
-                    outcome.Id = id;
-                    outcome.Attempts++;
-                    outcome.SubmittedAt = DateTimeOffset.UtcNow;
-                    outcome.Status = new PredictionStatus(id, PredictionStatuses.Starting, null, null, null);
-                    outcome.Failure = null;
-                    if (journalKey != null) Journal!.RecordSubmitted(journalKey, id, job.Source);
-                    StatusChanged?.Invoke(outcome);
-                }
-
-                var status = outcome.Status!;
-                if (!status.IsFinished)
-                {
-                    if (!wait)
-                    {
-                        // The prediction runs on; its place stays taken until a watcher sees it finish.
-                        WatchDetached(id);
-                        slotHeld = false;
-                        return false;
-                    }
-                    PredictionStatus? finished;
-                    try
-                    {
-                        finished = await PollUntilFinishedAsync(id, sinceSubmit!, waitTimeout, s =>
-                        {
-                            outcome.Status = s;
-                            StatusChanged?.Invoke(outcome);
-                        }, learn, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (FashnException ex)
-                    {
-                        outcome.Failure = ex;
-                        WatchDetached(id);
-                        slotHeld = false;
-                        return false;
-                    }
-                    if (finished == null)
-                    {
-                        outcome.Failure = new FashnException(FashnErrorCodes.PollingTimeout,
-                            $"Prediction {id} did not finish within {waitTimeout!.Value.TotalSeconds:0.#} s. It may still complete: " +
-                            $"collect it later with Get-FashnPrediction -Id {id} -Wait, or run the same command again.", predictionId: id);
-                        WatchDetached(id);
-                        slotHeld = false;
-                        return false;
-                    }
-                    status = finished;
-                }
-                slots.Release(finished: true);
-                slotHeld = false;
-                outcome.Status = status;
-                outcome.FinishedAt = DateTimeOffset.UtcNow;
-                if (journalKey != null) Journal!.RecordFinished(journalKey, id, job.Source, status.Status, outcome.SubmittedAt ?? DateTimeOffset.UtcNow);
-                if (status.Status == PredictionStatuses.Completed) return false;
-
-                var error = status.Error ?? new PredictionError(status.Status, "The prediction ended with status '" + status.Status + "'.");
-                if (error.IsRetryable && outcome.Attempts <= MaxPredictionRetries)
-                {
-                    outcome.RetriedIds.Add(id);
-                    return true;
-                }
-                outcome.Failure = new FashnException(error.Name, DescribeRuntimeError(error, id, outcome.Attempts), predictionId: id);
+                var firstAttempt = run.Outcome.Attempts == 0;
+                var started = firstAttempt ? await CollectFromJournalAsync(run, place, cancellationToken).ConfigureAwait(false) : null;
+                started ??= await SubmitAsync(run, place, waitingForTurn, cancellationToken).ConfigureAwait(false);
+                // Not waited for: it runs on, and its place is held by a watcher until it finishes.
+                if (!started.Status.IsFinished && !run.Wait) return false;
+                var finished = await AwaitFinishAsync(run, started, cancellationToken).ConfigureAwait(false);
+                place.Finished();
+                return RecordEnd(run, started.Id, finished);
+            }
+            catch (FashnException ex)
+            {
+                run.Outcome.Failure = ex;
                 return false;
             }
-            catch (OperationCanceledException) when (id != null && slotHeld)
-            {
-                // Stopped while the prediction runs: it keeps its place until it is seen finished.
-                WatchDetached(id);
-                slotHeld = false;
-                throw;
-            }
-            finally
-            {
-                if (slotHeld) slots.Release(finished: false);
-            }
         }
 
         /// <summary>
-        /// Builds the request (reading the input now that its turn has come) and sends it. A method of its own so that
-        /// the request, which holds the whole image, is not kept alive while the prediction is waited for.
+        /// Step 1: the prediction an earlier run started for this input and these settings, when the journal has it and
+        /// it can still be collected (running, or completed with outputs that have not expired), instead of paying again.
         /// </summary>
-        private async Task<string> SubmitAsync(PredictionJob job, PredictionOutcome outcome, CancellationToken cancellationToken)
+        private async Task<StartedPrediction?> CollectFromJournalAsync(JobRun run, SlotLease place, CancellationToken cancellationToken)
         {
-            var request = await job.CreateRequest(cancellationToken).ConfigureAwait(false);
-            outcome.SentImage = request.SentImage ?? outcome.SentImage;
-            return await _client.RunAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>
-        /// The journal's prediction for this key when it can still be collected: running, or completed with outputs
-        /// that have not expired. Anything else (failed, unknown to the service, expired) is submitted again.
-        /// </summary>
-        private async Task<(JournalEntry entry, PredictionStatus status)?> FindCollectableAsync(string key, CancellationToken cancellationToken)
-        {
-            var entry = Journal!.Find(key);
+            if (Journal == null) return null;
+            run.JournalKey = await run.Job.CreateJournalKeyAsync(_client.Options.BaseUri, cancellationToken).ConfigureAwait(false);
+            var entry = Journal.Find(run.JournalKey);
             if (entry == null || entry.Status == PredictionStatuses.Failed) return null;
             PredictionStatus status;
             try
             {
                 status = await _client.GetStatusAsync(entry.Id, cancellationToken).ConfigureAwait(false);
             }
-            catch (FashnException ex) when (ex.ErrorCode == "NotFound")
+            catch (FashnException ex) when (ex.ErrorCode == FashnErrorCodes.NotFound)
             {
                 return null;
             }
-            if (!status.IsFinished) return (entry, status);
-            if (status.Status == PredictionStatuses.Completed && status.Output.Count > 0 &&
-                !status.Output.Any(o => o.EndsWith("_expired", StringComparison.Ordinal)))
+            var collectable = !status.IsFinished || status.Status == PredictionStatuses.Completed && status.Output.Count > 0 &&
+                              !status.Output.Any(o => o.EndsWith("_expired", StringComparison.Ordinal));
+            if (!collectable) return null;
+
+            place.Holds(entry.Id);
+            var outcome = run.Outcome;
+            outcome.Id = entry.Id;
+            outcome.Collected = true;
+            outcome.Attempts++;
+            outcome.SubmittedAt = entry.SubmittedAt;
+            outcome.Status = status;
+            Changed(outcome);
+            // Its processing time is not learned: it started before this run.
+            return new StartedPrediction(entry.Id, status, learn: false);
+        }
+
+        /// <summary>Step 2: a new prediction, recorded in the journal as soon as it has an id.</summary>
+        private async Task<StartedPrediction> SubmitAsync(JobRun run, SlotLease place, CancellationToken waitingForTurn, CancellationToken cancellationToken)
+        {
+            waitingForTurn.ThrowIfCancellationRequested();
+            var id = await SendRequestAsync(run.Job, run.Outcome, cancellationToken).ConfigureAwait(false);
+            place.Holds(id);
+            var outcome = run.Outcome;
+            var started = new StartedPrediction(id, new PredictionStatus(id, PredictionStatuses.Starting, null, null, null), learn: true);
+            outcome.Id = id;
+            outcome.Attempts++;
+            outcome.SubmittedAt = DateTimeOffset.UtcNow;
+            outcome.Status = started.Status;
+            outcome.Failure = null;
+            if (run.JournalKey != null) Journal!.RecordSubmitted(run.JournalKey, id, run.Job.Source);
+            Changed(outcome);
+            return started;
+        }
+
+        /// <summary>
+        /// Builds the request (reading the input now that its turn has come) and sends it. A method of its own so that
+        /// the request, which holds the whole image, is not kept alive while the prediction is waited for.
+        /// </summary>
+        private async Task<string> SendRequestAsync(PredictionJob job, PredictionOutcome outcome, CancellationToken cancellationToken)
+        {
+            var request = await job.CreateRequestAsync(cancellationToken).ConfigureAwait(false);
+            outcome.SentImage = request.SentImage ?? outcome.SentImage;
+            return await _submitter.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Step 3: the prediction's end, polled as rarely as the learned time allows; a timeout is this input's failure.</summary>
+        private async Task<PredictionStatus> AwaitFinishAsync(JobRun run, StartedPrediction started, CancellationToken cancellationToken)
+        {
+            if (started.Status.IsFinished) return started.Status;
+            var outcome = run.Outcome;
+            var finished = await _poller.PollUntilFinishedAsync(started.Id, started.SinceSubmit, run.WaitTimeout, status =>
             {
-                return (entry, status);
+                outcome.Status = status;
+                Changed(outcome);
+            }, started.Learn, cancellationToken).ConfigureAwait(false);
+            return finished ?? throw new FashnException(FashnErrorCodes.PollingTimeout,
+                $"Prediction {started.Id} did not finish within {run.WaitTimeout!.Value.TotalSeconds:0.#} s. It may still complete: " +
+                $"collect it later with Get-FashnPrediction -Id {started.Id} -Wait, or run the same command again.", predictionId: started.Id);
+        }
+
+        /// <summary>Records how the prediction ended; true when it failed and FASHN advises submitting again.</summary>
+        private bool RecordEnd(JobRun run, string id, PredictionStatus status)
+        {
+            var outcome = run.Outcome;
+            outcome.Status = status;
+            outcome.FinishedAt = DateTimeOffset.UtcNow;
+            if (run.JournalKey != null) Journal!.RecordFinished(run.JournalKey, id, run.Job.Source, status.Status, outcome.SubmittedAt ?? DateTimeOffset.UtcNow);
+            if (status.Status == PredictionStatuses.Completed) return false;
+
+            var error = status.Error ?? new PredictionError(status.Status, "The prediction ended with status '" + status.Status + "'.");
+            if (error.IsRetryable && outcome.Attempts <= MaxPredictionRetries)
+            {
+                outcome.RetriedIds.Add(id);
+                return true;
             }
-            return null;
+            throw FashnErrorCatalogue.ForFailedPrediction(error, id, outcome.Attempts);
         }
 
-        private async Task<PredictionStatus?> PollUntilFinishedAsync(string id, Stopwatch sinceSubmit, TimeSpan? timeout,
-            Action<PredictionStatus>? statusChanged, bool learn, CancellationToken cancellationToken)
+        private void Changed(PredictionOutcome outcome)
         {
-            var durations = _client.Budget.Durations;
-            string? lastStatus = null;
-            while (true)
+            // Tracked on the worker thread at once, so that a stop right now still knows every running id.
+            _running.Track(outcome);
+        }
+
+        /// <summary>One input on its way through the runner.</summary>
+        private sealed class JobRun
+        {
+            public JobRun(PredictionJob job, bool wait, TimeSpan? waitTimeout)
             {
-                var delay = durations.NextPollDelay(sinceSubmit.Elapsed);
-                if (timeout.HasValue)
-                {
-                    var left = timeout.Value - sinceSubmit.Elapsed;
-                    if (left <= TimeSpan.Zero) return null;
-                    if (delay > left) delay = left;
-                }
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
-                if (status.Status != lastStatus)
-                {
-                    lastStatus = status.Status;
-                    statusChanged?.Invoke(status);
-                }
-                if (status.IsFinished)
-                {
-                    if (learn && status.Status == PredictionStatuses.Completed) durations.RecordFinished(sinceSubmit.Elapsed);
-                    return status;
-                }
+                Job = job;
+                Wait = wait;
+                WaitTimeout = waitTimeout;
+                Outcome = new PredictionOutcome(job.Source, job.Settings);
             }
+
+            public PredictionJob Job { get; }
+            public bool Wait { get; }
+            public TimeSpan? WaitTimeout { get; }
+            public PredictionOutcome Outcome { get; }
+
+            /// <summary>The input's key in the journal, once known (first attempt).</summary>
+            public string? JournalKey { get; set; }
         }
 
-        /// <summary>Keeps a prediction's place taken until it is seen finished, in the background.</summary>
-        private void WatchDetached(string id)
+        /// <summary>A prediction that runs (or has run) at FASHN for the input, from the moment this run knew of it.</summary>
+        private sealed class StartedPrediction
         {
-            var client = _client;
-            Task.Run(async () =>
+            public StartedPrediction(string id, PredictionStatus status, bool learn)
             {
-                var watch = Stopwatch.StartNew();
-                // Give up watching after a while: the place is freed rather than held forever.
-                using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(30));
-                try
-                {
-                    while (true)
-                    {
-                        await Task.Delay(client.Budget.Durations.NextPollDelay(watch.Elapsed), limit.Token).ConfigureAwait(false);
-                        var status = await client.GetStatusAsync(id, limit.Token).ConfigureAwait(false);
-                        if (status.IsFinished) return;
-                    }
-                }
-                catch (Exception)
-                {
-                    // Unknown id, network gone or time up: nothing to report to anyone; the place is freed below.
-                }
-                finally
-                {
-                    client.Budget.Slots.Release(finished: true);
-                }
-            });
-        }
+                Id = id;
+                Status = status;
+                Learn = learn;
+            }
 
-        private static string DescribeRuntimeError(PredictionError error, string id, int attempts)
-        {
-            var advice = FailureAdvice.For(error.Name, attempts);
-            var message = string.IsNullOrEmpty(error.Message) ? "" : ": " + error.Message.TrimEnd('.') + ".";
-            return $"Prediction {id} failed with {error.Name}{message}" + (advice.Length > 0 ? " " + advice : "") + " Failed predictions are not billed.";
+            public string Id { get; }
+            public PredictionStatus Status { get; }
+            public Stopwatch SinceSubmit { get; } = Stopwatch.StartNew();
+
+            /// <summary>True when its time from submission to finish teaches the processing-time estimate.</summary>
+            public bool Learn { get; }
         }
     }
 }

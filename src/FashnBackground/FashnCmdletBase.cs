@@ -1,94 +1,112 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using System.Net;
-using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using Fashn.Client;
 
 namespace FashnBackground
 {
     /// <summary>
-    /// What every FASHN cmdlet shares: work runs on worker threads, and everything written to PowerShell's streams
-    /// is queued and written by the pipeline thread; Ctrl+C cancels one token that all requests and waits observe.
+    /// What every FASHN cmdlet shares: work runs on worker threads, and everything they write to PowerShell's streams
+    /// is queued (<see cref="QueuedWrite"/>) and written by the pipeline thread. Ctrl+C cancels <see cref="StopToken"/>;
+    /// the command's own work observes <see cref="WorkToken"/>, linked to it, which the command may also cancel itself
+    /// (a batch-stopping error) without that looking like Ctrl+C.
     /// </summary>
     public abstract class FashnCmdletBase : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private readonly ConcurrentQueue<Action> _pending = new ConcurrentQueue<Action>();
-        private readonly SemaphoreSlim _pendingSignal = new SemaphoreSlim(0);
+        private readonly CancellationTokenSource _work;
+        private readonly ConcurrentQueue<QueuedWrite> _queued = new ConcurrentQueue<QueuedWrite>();
+        private readonly SemaphoreSlim _queuedSignal = new SemaphoreSlim(0);
 
-        /// <summary>Cancelled by Ctrl+C (StopProcessing); every request and wait observes it.</summary>
+        protected FashnCmdletBase()
+        {
+            _work = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        }
+
+        /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
         protected CancellationToken StopToken => _stopping.Token;
+
+        /// <summary>Cancelled by Ctrl+C or by <see cref="StopWork"/>; every request and wait of the command's work observes it.</summary>
+        protected CancellationToken WorkToken => _work.Token;
+
+        /// <summary>True after Ctrl+C.</summary>
+        protected bool Stopped => _stopping.IsCancellationRequested;
 
         protected override void StopProcessing()
         {
             _stopping.Cancel();
         }
 
-        /// <summary>The command itself gives up on the rest of its work (a batch-stopping error).</summary>
-        protected void CancelWork()
+        /// <summary>The command itself gives up on the rest of its work (a batch-stopping error); its tasks end as cancelled.</summary>
+        protected void StopWork()
         {
-            _stopping.Cancel();
-        }
-
-        /// <summary>After <see cref="CancelWork"/>: lets the cancelled tasks end, then writes what they posted.</summary>
-        protected void WaitForCancelledWork(IReadOnlyCollection<Task> tasks)
-        {
-            try
-            {
-                Task.WaitAll(tasks.ToArray(), TimeSpan.FromSeconds(10));
-            }
-            catch (AggregateException)
-            {
-                // Cancelled tasks: expected here.
-            }
-            RunPending();
+            _work.Cancel();
         }
 
         public void Dispose()
         {
+            _work.Dispose();
             _stopping.Dispose();
-            _pendingSignal.Dispose();
+            _queuedSignal.Dispose();
         }
 
-        /// <summary>Queues something for the pipeline thread. Callable from any thread.</summary>
-        protected void Post(Action action)
+        // Callable from any thread: queued for the pipeline thread.
+        protected void QueueVerbose(string message) => Queue(new QueuedWrite.Verbose(message));
+
+        protected void QueueProgress(ProgressRecord record) => Queue(new QueuedWrite.Progress(record));
+
+        /// <summary>
+        /// When <paramref name="work"/> ends, <see cref="WriteWorkEnded"/> writes its result on the pipeline thread. The
+        /// task returned ends once the result is queued: the one to wait for with <see cref="WriteQueuedUntilDone"/>.
+        /// </summary>
+        protected Task QueueWhenEnded(Task work, object target) =>
+            work.ContinueWith(ended => Queue(new QueuedWrite.WorkEnded(ended, target)), TaskScheduler.Default);
+
+        /// <summary>Writes the result of one piece of work queued with <see cref="QueueWhenEnded"/>. Pipeline thread.</summary>
+        protected virtual void WriteWorkEnded(Task work, object target)
         {
-            _pending.Enqueue(action);
-            _pendingSignal.Release();
         }
 
-        /// <summary>Runs what the workers queued. Pipeline thread only.</summary>
-        protected void RunPending()
+        /// <summary>Writes what the workers queued. Pipeline thread only.</summary>
+        protected void WriteQueued()
         {
-            while (_pending.TryDequeue(out var action))
+            while (_queued.TryDequeue(out var queued))
             {
-                action();
+                switch (queued)
+                {
+                    case QueuedWrite.Verbose verbose:
+                        WriteVerbose(verbose.Message);
+                        break;
+                    case QueuedWrite.Progress progress:
+                        WriteProgress(progress.Record);
+                        break;
+                    case QueuedWrite.WorkEnded ended:
+                        WriteWorkEnded(ended.Work, ended.Target);
+                        break;
+                }
             }
         }
 
         /// <summary>
-        /// Runs queued work on the pipeline thread until every task has ended and its posts have run.
-        /// Returns false when stopped (Ctrl+C) first.
+        /// Writes what the workers queue until every one of <paramref name="tasks"/> has ended and its results are
+        /// written (<paramref name="onTick"/> between waits). Returns false when Ctrl+C came first.
         /// </summary>
-        protected bool RunPendingUntilDone(IReadOnlyCollection<Task> tasks, TimeSpan tick, Action? onTick = null)
+        protected bool WriteQueuedUntilDone(IReadOnlyCollection<Task> tasks, TimeSpan tick, Action? onTick = null)
         {
             var all = Task.WhenAll(tasks);
             while (true)
             {
-                RunPending();
+                WriteQueued();
                 if (all.IsCompleted)
                 {
-                    RunPending();
-                    return !StopToken.IsCancellationRequested;
+                    WriteQueued();
+                    return !Stopped;
                 }
                 try
                 {
-                    _pendingSignal.Wait(tick, StopToken);
+                    _queuedSignal.Wait(tick, StopToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -98,152 +116,21 @@ namespace FashnBackground
             }
         }
 
-        /// <summary>Runs an async operation to its end while writing what it posts; used by the one-request cmdlets.</summary>
+        /// <summary>Runs an async operation to its end while writing what it queues; used by the one-request cmdlets.</summary>
         protected T RunToEnd<T>(Func<CancellationToken, Task<T>> operation)
         {
-            var task = Task.Run(() => operation(StopToken));
-            if (!RunPendingUntilDone(new Task[] { task }, TimeSpan.FromMilliseconds(250)))
+            var task = Task.Run(() => operation(WorkToken));
+            if (!WriteQueuedUntilDone(new Task[] { task }, TimeSpan.FromMilliseconds(250)))
             {
                 throw new PipelineStoppedException();
             }
             return task.GetAwaiter().GetResult();
         }
 
-        /// <summary>An ErrorRecord with a stable id ("Fashn." + the FASHN code), a fitting category and the input as target.</summary>
-        internal static ErrorRecord CreateErrorRecord(FashnException exception, object? target)
+        private void Queue(QueuedWrite write)
         {
-            return new ErrorRecord(exception, "Fashn." + exception.ErrorCode, CategoryFor(exception.ErrorCode), target);
+            _queued.Enqueue(write);
+            _queuedSignal.Release();
         }
-
-        internal static ErrorCategory CategoryFor(string errorCode)
-        {
-            switch (errorCode)
-            {
-                case FashnErrorCodes.InvalidInputImage:
-                case "ImageLoadError":
-                    return ErrorCategory.InvalidData;
-                case FashnErrorCodes.InputNotReadable:
-                    return ErrorCategory.ReadError;
-                case FashnErrorCodes.InvalidArgument:
-                case "BadRequest":
-                case "InputValidationError":
-                    return ErrorCategory.InvalidArgument;
-                case FashnErrorCodes.MissingApiKey:
-                case "UnauthorizedAccess":
-                    return ErrorCategory.AuthenticationError;
-                case "OutOfCredits":
-                    return ErrorCategory.QuotaExceeded;
-                case "RateLimitExceeded":
-                case "ConcurrencyLimitExceeded":
-                    return ErrorCategory.LimitsExceeded;
-                case "NotFound":
-                    return ErrorCategory.ObjectNotFound;
-                case "ContentModerationError":
-                    return ErrorCategory.PermissionDenied;
-                case FashnErrorCodes.SubmissionOutcomeUnknown:
-                case FashnErrorCodes.PollingTimeout:
-                    return ErrorCategory.OperationTimeout;
-                case FashnErrorCodes.ServiceUnavailable:
-                    return ErrorCategory.ConnectionError;
-                case "UnavailableError":
-                case FashnErrorCodes.OutputExpired:
-                    return ErrorCategory.ResourceUnavailable;
-                case FashnErrorCodes.OutputNotSaved:
-                    return ErrorCategory.WriteError;
-                case FashnErrorCodes.UnexpectedResponse:
-                    return ErrorCategory.ProtocolError;
-                default:
-                    return ErrorCategory.NotSpecified;
-            }
-        }
-
-        /// <summary>Maps a client result to the object the cmdlets write.</summary>
-        internal static void Apply(FashnPrediction prediction, PredictionStatus status)
-        {
-            prediction.Id = status.Id;
-            prediction.Status = status.Status;
-            prediction.Output = status.Output.ToArray();
-            prediction.ErrorName = status.Error?.Name;
-            prediction.ErrorMessage = status.Error?.Message;
-            prediction.CreditsUsed = status.CreditsUsed ?? prediction.CreditsUsed;
-        }
-    }
-
-    /// <summary>The cmdlets that call the API: the key, the base URI and the retry count.</summary>
-    public abstract class FashnApiCmdletBase : FashnCmdletBase
-    {
-        /// <summary>The FASHN API key. A SecureString (as Get-Secret returns) or a plain string; default $env:FASHN_API_KEY.</summary>
-        [Parameter]
-        [SecureStringTransformation]
-        [ValidateNotNull]
-        public SecureString? ApiKey { get; set; }
-
-        /// <summary>The API's base URI; default $env:FASHN_BASE_URL, else https://api.fashn.ai.</summary>
-        [Parameter]
-        [ValidateNotNull]
-        public Uri? BaseUri { get; set; }
-
-        /// <summary>Retries of one request after a connection failure, a 429 or a 5xx (never a run that may have been received).</summary>
-        [Parameter]
-        [ValidateRange(0, 10)]
-        public int MaximumRetryCount { get; set; } = 3;
-
-        /// <summary>The first wait before a retry, in seconds; it doubles per retry up to three times this (with jitter). A server's Retry-After wins.</summary>
-        [Parameter]
-        [ValidateRange(0.01, 60.0)]
-        public double RetryIntervalSec { get; set; } = 2;
-
-        /// <summary>How long one HTTP request may take before it is given up (a run request is then not sent again).</summary>
-        [Parameter]
-        [ValidateRange(1, 600)]
-        public int RequestTimeoutSec { get; set; } = 60;
-
-        /// <summary>The client options, or a terminating error when no key is set or the base URI is refused.</summary>
-        protected FashnClientOptions CreateClientOptions()
-        {
-            var key = ApiKey != null ? new NetworkCredential(string.Empty, ApiKey).Password : Environment.GetEnvironmentVariable(FashnClientOptions.ApiKeyVariable);
-            if (string.IsNullOrWhiteSpace(key))
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new FashnException(FashnErrorCodes.MissingApiKey,
-                        "No FASHN API key was found. Pass -ApiKey, or set the environment variable: $env:FASHN_API_KEY = '<your key>' " +
-                        "(or from SecretManagement: $env:FASHN_API_KEY = Get-Secret FashnApiKey -AsPlainText). For the local emulator use its key."),
-                    "Fashn." + FashnErrorCodes.MissingApiKey, ErrorCategory.AuthenticationError, null));
-            }
-            try
-            {
-                var options = new FashnClientOptions(key!, ResolveBaseUri())
-                {
-                    MaxRetries = MaximumRetryCount,
-                    RetryBaseDelay = TimeSpan.FromSeconds(RetryIntervalSec),
-                    MaxRetryDelay = TimeSpan.FromSeconds(RetryIntervalSec * 3),
-                    RequestTimeout = TimeSpan.FromSeconds(RequestTimeoutSec),
-                };
-                options.RequestLog = entry => Post(() => WriteVerbose(entry.ToString()));
-                return options;
-            }
-            catch (FashnException ex)
-            {
-                ThrowTerminatingError(CreateErrorRecord(ex, BaseUri));
-                throw; // not reached: ThrowTerminatingError throws
-            }
-        }
-
-        protected Uri ResolveBaseUri()
-        {
-            if (BaseUri != null) return FashnClientOptions.ValidateBaseUri(BaseUri);
-            var fromEnvironment = Environment.GetEnvironmentVariable(FashnClientOptions.BaseUriVariable);
-            if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            {
-                if (!Uri.TryCreate(fromEnvironment!.Trim(), UriKind.Absolute, out var parsed))
-                {
-                    throw new FashnException(FashnErrorCodes.InvalidArgument,
-                        $"The environment variable FASHN_BASE_URL holds '{fromEnvironment}', which is not an absolute URI. Set it to https://api.fashn.ai or remove it.");
-                }
-                return FashnClientOptions.ValidateBaseUri(parsed);
-            }
-            return new Uri(FashnClientOptions.DefaultBaseUri + "/");
-        }
-
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using Fashn.Client;
 
 namespace FashnBackground
 {
@@ -56,6 +58,77 @@ namespace FashnBackground
         public string? ApiBaseUri { get; set; }
 
         public override string ToString() => Id ?? Source ?? "";
+
+        // The one mapping from what the client core hands back to what the cmdlets write.
+
+        /// <summary>The object written for one input's outcome (Invoke-FashnBackgroundChange).</summary>
+        internal static FashnPrediction FromOutcome(PredictionOutcome outcome, string apiBaseUri)
+        {
+            var settings = outcome.Settings;
+            var prediction = new FashnPrediction
+            {
+                Source = outcome.Source,
+                Prompt = settings.Prompt,
+                Seed = settings.Seed,
+                OutputFormat = settings.OutputFormat ?? OutputFormatTransformationAttribute.DefaultFormat,
+                ModelName = settings.ModelName,
+                Attempts = outcome.Attempts,
+                Collected = outcome.Collected,
+                SubmittedAt = outcome.SubmittedAt,
+                CompletedAt = outcome.FinishedAt,
+                Seconds = SecondsBetween(outcome.SubmittedAt, outcome.FinishedAt),
+                SentWidth = outcome.SentImage?.Width,
+                SentHeight = outcome.SentImage?.Height,
+                SentBytes = outcome.SentImage?.Bytes,
+                OriginalBytes = outcome.SentImage?.OriginalBytes,
+                ApiBaseUri = apiBaseUri,
+            };
+            if (outcome.Status != null) prediction.TakeStatus(outcome.Status);
+            return prediction;
+        }
+
+        /// <summary>
+        /// A status fetched by id (Get-FashnPrediction): what this session already knew of the prediction (its source
+        /// file, prompt, submission) is kept, and the status refreshed.
+        /// </summary>
+        internal static FashnPrediction FromStatus(PredictionStatus status, FashnPrediction? known, string apiBaseUri)
+        {
+            var prediction = new FashnPrediction
+            {
+                Source = known?.Source,
+                Prompt = known?.Prompt,
+                Seed = known?.Seed,
+                OutputFormat = known?.OutputFormat,
+                ModelName = known?.ModelName,
+                Attempts = known?.Attempts ?? 0,
+                SubmittedAt = known?.SubmittedAt,
+                SentWidth = known?.SentWidth,
+                SentHeight = known?.SentHeight,
+                SentBytes = known?.SentBytes,
+                OriginalBytes = known?.OriginalBytes,
+                ApiBaseUri = apiBaseUri,
+            };
+            prediction.TakeStatus(status);
+            if (status.IsFinished && known?.SubmittedAt != null)
+            {
+                prediction.CompletedAt = known.CompletedAt ?? DateTimeOffset.UtcNow;
+                prediction.Seconds = SecondsBetween(known.SubmittedAt, prediction.CompletedAt);
+            }
+            return prediction;
+        }
+
+        private void TakeStatus(PredictionStatus status)
+        {
+            Id = status.Id;
+            Status = status.Status;
+            Output = status.Output.ToArray();
+            ErrorName = status.Error?.Name;
+            ErrorMessage = status.Error?.Message;
+            CreditsUsed = status.CreditsUsed ?? CreditsUsed;
+        }
+
+        private static double? SecondsBetween(DateTimeOffset? start, DateTimeOffset? end) =>
+            start.HasValue && end.HasValue ? Math.Round((end.Value - start.Value).TotalSeconds, 2) : (double?)null;
     }
 
     /// <summary>The account balance (Get-FashnCredits).</summary>

@@ -64,11 +64,11 @@ namespace FashnBackground
         }
 
         public static ErrorRecord NotFound(string path, object? target = null) =>
-            new ErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
-                    $"Cannot find the file '{path}'. Check the path; for names with [ ] or * use -LiteralPath."),
-                "Fashn." + FashnErrorCodes.InputNotReadable, ErrorCategory.ObjectNotFound, target ?? path);
+            FashnErrorRecords.For(new FashnException(FashnErrorCodes.InputNotReadable,
+                    $"Cannot find the file '{path}'. Check the path; for names with [ ] or * use -LiteralPath.", category: FashnErrorCategory.ObjectNotFound),
+                target ?? path);
 
         public static ErrorRecord NotReadable(string path, string reason) =>
-            FashnCmdletBase.CreateErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable, $"Cannot read '{path}': {reason}"), path);
+            FashnErrorRecords.For(new FashnException(FashnErrorCodes.InputNotReadable, $"Cannot read '{path}': {reason}"), path);
     }
 }

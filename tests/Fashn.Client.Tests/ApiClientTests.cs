@@ -80,29 +80,15 @@ public sealed class ApiClientTests
     }
 
     [Fact]
-    public async Task ConcurrencyRefusalsAreWaitedOutWithoutUsingUpRetries()
-    {
-        var handler = new FakeHandler((_, n) => Task.FromResult(n <= 5
-            ? FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")
-            : FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p7\"}")));
-        using var client = TestClients.Create(handler, o => o.MaxRetries = 1);
-
-        var id = await client.RunAsync(new RunRequest("https://example.com/a.jpg", "studio"), default);
-
-        Assert.Equal("p7", id);
-        Assert.Equal(6, handler.Requests.Count);
-    }
-
-    [Fact]
-    public async Task WaitingForConcurrencyIsBounded()
+    public async Task AConcurrencyRefusalIsNotRetriedByTheClientButLeftToTheRunner()
     {
         var handler = new FakeHandler((_, _) => Task.FromResult(FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")));
-        using var client = TestClients.Create(handler, o => { o.MaxRetries = 1; o.MaxConcurrencyWait = TimeSpan.FromMilliseconds(200); });
+        using var client = TestClients.Create(handler);
 
         var error = await Assert.ThrowsAsync<FashnException>(() => client.RunAsync(new RunRequest("https://example.com/a.jpg", "studio"), default));
 
         Assert.Equal("ConcurrencyLimitExceeded", error.ErrorCode);
-        Assert.True(handler.Requests.Count >= 3);
+        Assert.Single(handler.Requests);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public static class TestClients
             RequestTimeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        // A budget of its own per test: the process-wide one would be shared between tests.
-        return new FashnApiClient(options, handler, new ServiceBudget(options.Limits));
+        // Rate windows of its own per test: the process-wide ones would be shared between tests.
+        return new FashnApiClient(options, new RequestWindows(options.Limits), handler);
     }
 }

@@ -14,7 +14,7 @@ public sealed class ImageReferenceTests
     [InlineData("   ", "empty")]
     public void BadReferencesGetASpecificError(string reference, string expected)
     {
-        var error = Assert.Throws<FashnException>(() => ImageInputs.ValidateReference(reference));
+        var error = Assert.Throws<FashnException>(() => ImageReference.Validate(reference));
         Assert.Equal(FashnErrorCodes.InvalidArgument, error.ErrorCode);
         Assert.Contains(expected, error.Message);
     }
@@ -22,7 +22,7 @@ public sealed class ImageReferenceTests
     [Theory]
     [InlineData("https://example.com/photos/a.jpg")]
     [InlineData("data:image/jpeg;base64,/9j/4AAQ")]
-    public void GoodReferencesPassThrough(string reference) => Assert.Equal(reference, ImageInputs.ValidateReference(reference));
+    public void GoodReferencesPassThrough(string reference) => Assert.Equal(reference, ImageReference.Validate(reference));
 }
 
 public sealed class PollingTests
@@ -83,9 +83,10 @@ public sealed class PollingTests
                 : FakeHandler.Json(HttpStatusCode.OK, $"{{\"id\":\"{polled}\",\"status\":\"completed\",\"output\":[\"https://cdn.fashn.ai/{polled}/output_0.png\"]}}"));
         });
         using var client = TestClients.Create(handler);
-        var runner = new PredictionRunner(client, throttleLimit: 1);
+        var budget = new ServiceBudget(client.Options.Limits);
+        var runner = new PredictionRunner(client, budget, throttleLimit: 1);
 
-        var outcome = await runner.RunAsync(new PredictionJob("a.jpg", _ => Task.FromResult(new RunRequest("https://example.com/a.jpg", "studio"))),
+        var outcome = await runner.RunAsync(PredictionJob.FromReference("https://example.com/a.jpg", new PredictionSettings("studio")),
             wait: true, waitTimeout: TimeSpan.FromSeconds(30), default);
 
         Assert.Null(outcome.Failure);
@@ -93,7 +94,7 @@ public sealed class PollingTests
         Assert.Equal(2, outcome.Attempts);
         Assert.Equal(new[] { "p1" }, outcome.RetriedIds);
         Assert.Equal("completed", outcome.Status!.Status);
-        Assert.Equal(0, client.Budget.Slots.InUse);
+        Assert.Equal(0, budget.Slots.InUse);
     }
 
     [Fact]
@@ -103,13 +104,85 @@ public sealed class PollingTests
             ? FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p1\"}")
             : FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p1\",\"status\":\"failed\",\"error\":{\"name\":\"ContentModerationError\",\"message\":\"blocked\"}}")));
         using var client = TestClients.Create(handler);
-        var runner = new PredictionRunner(client, 1);
+        var runner = new PredictionRunner(client, new ServiceBudget(client.Options.Limits), 1);
 
-        var outcome = await runner.RunAsync(new PredictionJob("a.jpg", _ => Task.FromResult(new RunRequest("https://example.com/a.jpg", "x"))), true, null, default);
+        var outcome = await runner.RunAsync(PredictionJob.FromReference("https://example.com/a.jpg", new PredictionSettings("x")), true, null, default);
 
         Assert.Equal("ContentModerationError", outcome.Failure!.ErrorCode);
         Assert.Equal("p1", outcome.Failure.PredictionId);
         Assert.Contains("not billed", outcome.Failure.Message);
         Assert.Equal(1, outcome.Attempts);
+    }
+}
+
+/// <summary>Waiting for a free place at the service (429 ConcurrencyLimitExceeded) is the runner's, not the HTTP client's.</summary>
+public sealed class ConcurrencyWaitTests
+{
+    [Fact]
+    public async Task ConcurrencyRefusalsAreWaitedOutWithoutUsingUpRetries()
+    {
+        var handler = new FakeHandler((_, n) => Task.FromResult(n <= 5
+            ? FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")
+            : FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p7\"}")));
+        using var client = TestClients.Create(handler, o => o.MaxRetries = 1);
+        var submitter = new RunSubmitter(client, new PredictionSlots(6));
+
+        var id = await submitter.SubmitAsync(new RunRequest("https://example.com/a.jpg", "studio"), default);
+
+        Assert.Equal("p7", id);
+        Assert.Equal(6, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task WaitingForConcurrencyIsBounded()
+    {
+        var handler = new FakeHandler((_, _) => Task.FromResult(FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded")));
+        using var client = TestClients.Create(handler, o => { o.MaxRetries = 1; o.MaxConcurrencyWait = TimeSpan.FromMilliseconds(200); });
+        var submitter = new RunSubmitter(client, new PredictionSlots(6));
+
+        var error = await Assert.ThrowsAsync<FashnException>(() => submitter.SubmitAsync(new RunRequest("https://example.com/a.jpg", "studio"), default));
+
+        Assert.Equal("ConcurrencyLimitExceeded", error.ErrorCode);
+        Assert.True(handler.Requests.Count >= 3);
+    }
+}
+
+/// <summary>One settings record decides both what is sent and which journal entry an input finds.</summary>
+public sealed class PredictionSettingsTests
+{
+    private static readonly Uri Api = new("https://api.fashn.ai/");
+
+    [Fact]
+    public void TheJournalKeyFollowsWhatDecidesTheResultAndNotTheWebhook()
+    {
+        const string image = "https://example.com/a.jpg";
+        var studio = PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 7), Api);
+
+        Assert.Equal(studio, PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 7, webhookUrl: new Uri("https://hooks.example.com/")), Api));
+        Assert.NotEqual(studio, PredictionJournal.CreateKey(image, new PredictionSettings("beach", seed: 7), Api));
+        Assert.NotEqual(studio, PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 8), Api));
+        Assert.NotEqual(studio, PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 7, returnBase64: true), Api));
+        Assert.NotEqual(studio, PredictionJournal.CreateKey(image, new PredictionSettings("studio", seed: 7), new Uri("http://127.0.0.1:5000/")));
+    }
+
+    [Fact]
+    public void AFolderOrAMissingFileIsRefusedBeforeAJobIsMade()
+    {
+        var folder = Directory.CreateTempSubdirectory("fashn-job-").FullName;
+        try
+        {
+            var settings = new PredictionSettings("studio");
+            var notAFile = Assert.Throws<FashnException>(() => PredictionJob.FromFile(folder, settings, new Imaging.ImagePreparationOptions()));
+            Assert.Equal(FashnErrorCodes.InputNotReadable, notAFile.ErrorCode);
+            Assert.Contains("is a folder", notAFile.Message);
+
+            var missing = Assert.Throws<FashnException>(() => PredictionJob.FromFile(Path.Combine(folder, "gone.jpg"), settings, new Imaging.ImagePreparationOptions()));
+            Assert.Equal(FashnErrorCategory.ObjectNotFound, missing.Category);
+            Assert.Contains("does not exist", missing.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -62,7 +62,7 @@ public sealed class KeyHandlingTests
             $"HTTP/1.1 302 Found\r\nLocation: {elsewhere.BaseUri}v1/credits\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         // The default (shared) connection pool, as the cmdlets use it.
         var options = new FashnClientOptions(TestClients.Key, api.BaseUri) { MaxRetries = 0 };
-        using var client = new FashnApiClient(options, handler: null, budget: new ServiceBudget(options.Limits));
+        using var client = new FashnApiClient(options, new RequestWindows(options.Limits));
 
         var error = await Assert.ThrowsAsync<FashnException>(() => client.GetCreditsAsync(default));
 

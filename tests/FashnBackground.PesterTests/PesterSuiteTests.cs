@@ -10,7 +10,7 @@ namespace FashnBackground.PesterTests;
 /// Every tests/Pester/*.Tests.ps1 file in real pwsh (the repository's local tool) with Pester from NuGet, once with
 /// its output redirected (pwsh then formats for 80 columns, as in a log or CI) and once in a terminal 160 columns
 /// wide. Each run gets its own HOME and temp folder, so nothing lands in the user's profile, and the temp folder
-/// must be empty afterwards.
+/// must be empty afterwards. The terminal answers pwsh's cursor position queries, as a real one does.
 /// </summary>
 public sealed class PesterSuiteTests
 {
@@ -105,18 +105,19 @@ public sealed class PesterSuiteTests
 
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
-        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        Task reader;
+        var terminal = Task.CompletedTask;
         if (console == "terminal-160")
         {
-            reader = Task.Run(() => ReadAsTerminal(process, output));
+            terminal = Task.Run(() => RelayTerminal(process, output));
         }
         else
         {
             process.StandardInput.Close();
-            reader = Task.Run(() => { var text = ReadAll(process.StandardOutput); lock (output) output.Append(text); });
+            process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
         }
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
         if (!process.WaitForExit(FileTimeout))
         {
             process.Kill(entireProcessTree: true);
@@ -124,44 +125,45 @@ public sealed class PesterSuiteTests
             lock (output) output.AppendLine($"(stopped: {file} ran longer than {FileTimeout.TotalMinutes} minutes)");
         }
         process.WaitForExit();
-        reader.Wait(TimeSpan.FromSeconds(30));
+        terminal.Wait(TimeSpan.FromSeconds(30));
         lock (output) return (process.ExitCode, output.ToString());
     }
 
-    private static string ReadAll(StreamReader reader)
-    {
-        try { return reader.ReadToEnd(); } catch (IOException) { return ""; }
-    }
+    private const string CursorPositionQuery = "\u001b[6n";
 
     /// <summary>
-    /// Reads what pwsh writes to its terminal and answers its cursor-position queries (ESC [ 6 n), as a terminal
-    /// does: pwsh asks before drawing progress, and unanswered, each query waits for a time-out.
+    /// Reads what pwsh writes to its terminal and answers its cursor position queries (ESC[6n) as a terminal
+    /// does. pwsh asks whenever it draws progress; unanswered, each query waits seconds for the reply.
     /// </summary>
-    private static void ReadAsTerminal(Process process, StringBuilder output)
+    private static void RelayTerminal(Process process, StringBuilder output)
     {
-        const string query = "\u001b[6n";
-        var buffer = new char[8192];
-        var tail = "";
-        try
+        var decoder = Encoding.UTF8.GetDecoder();
+        var bytes = new byte[8192];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length)];
+        var reply = Encoding.ASCII.GetBytes("\u001b[1;1R");
+        var tail = ""; // the end of the previous read: a query may be split between two reads
+        int read;
+        while ((read = process.StandardOutput.BaseStream.Read(bytes, 0, bytes.Length)) > 0)
         {
-            int read;
-            while ((read = process.StandardOutput.Read(buffer, 0, buffer.Length)) > 0)
+            var text = new string(chars, 0, decoder.GetChars(bytes, 0, read, chars, 0));
+            lock (output) output.Append(text);
+            var window = tail + text;
+            for (var at = window.IndexOf(CursorPositionQuery, StringComparison.Ordinal); at >= 0;
+                 at = window.IndexOf(CursorPositionQuery, at + CursorPositionQuery.Length, StringComparison.Ordinal))
             {
-                var text = new string(buffer, 0, read);
-                lock (output) output.Append(text);
-                var seen = tail + text;
-                for (var at = seen.IndexOf(query, StringComparison.Ordinal); at >= 0; at = seen.IndexOf(query, at + query.Length, StringComparison.Ordinal))
+                try
                 {
-                    process.StandardInput.Write("\u001b[1;1R");
-                    process.StandardInput.Flush();
+                    process.StandardInput.BaseStream.Write(reply);
+                    process.StandardInput.BaseStream.Flush();
                 }
-                tail = seen.Length > query.Length ? seen[^(query.Length - 1)..] : seen;
+                catch (IOException)
+                {
+                    // pwsh has ended: nobody is waiting for the reply.
+                }
             }
+            tail = window.Length < CursorPositionQuery.Length ? window : window[^(CursorPositionQuery.Length - 1)..];
         }
-        catch (IOException)
-        {
-            // pwsh has exited and its terminal is gone.
-        }
+        try { process.StandardInput.Close(); } catch (IOException) { }
     }
 
     private static string DotnetHost => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";

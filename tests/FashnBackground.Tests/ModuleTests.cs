@@ -184,34 +184,6 @@ public sealed class ModuleTests : IAsyncLifetime
     }
 
     [Fact]
-    public void GetFashnPredictionCollectsSubmittedPredictionsAndSavesThemNamedAfterTheirSource()
-    {
-        using var folder = new TempFolder();
-        var files = Enumerable.Range(0, 3).Select(i => TestImages.WriteJpeg(folder.Combine($"item{i}.jpg"), variant: i)).ToArray();
-        using var host = NewHost();
-
-        var result = host.Invoke(
-            "$submitted = Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio'; " +
-            "$submitted | Get-FashnPrediction -Wait | Save-FashnOutput -Destination $args[1]", files, folder.Combine("out"));
-
-        Assert.Empty(result.Errors);
-        Assert.Equal(new[] { "item0.png", "item1.png", "item2.png" }, result.Output.Select(o => ((FileInfo)o.BaseObject).Name).Order());
-    }
-
-    [Fact]
-    public void GetFashnPredictionOfAnUnknownIdIsObjectNotFound()
-    {
-        using var host = NewHost();
-
-        var result = host.Invoke("Get-FashnPrediction -Id 'no-such-prediction-123'");
-
-        var error = Assert.Single(result.Errors);
-        Assert.StartsWith("Fashn.NotFound", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
-        Assert.Equal("no-such-prediction-123", error.TargetObject);
-    }
-
-    [Fact]
     public void CreditsAreReadAndSpentOnlyOnCompletedPredictions()
     {
         using var folder = new TempFolder();

@@ -60,9 +60,6 @@ public sealed class PackageFixture : IDisposable
 }
 
 /// <summary>The .nupkg the Gallery takes: the staged module folder at its root, nothing else, and it installs and runs.</summary>
-// Alone: importing the extracted FashnBackground.dll while another test imports the staged one at the same moment
-// races in the engine's "already loaded?" check and fails with "Assembly with same name is already loaded".
-[Collection("Environment")]
 public sealed class PackagingTests : IClassFixture<PackageFixture>
 {
     /// <summary>What NuGet itself adds to every package; Install-PSResource leaves these out of the module folder.</summary>
@@ -213,17 +210,24 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
             $"Manifest:\n{info.ReleaseNotes}\nCHANGELOG.md:\n{ChangelogNotes()}");
         Assert.Equal(new[] { "Export-FashnContactSheet", "Get-FashnCredits", "Get-FashnPrediction", "Invoke-FashnBackgroundChange", "Save-FashnOutput" }, info.ExportedCmdlets.Keys.Order());
 
-        // The test process may already hold FashnBackground.dll from the staged folder (other tests import it, and .NET
-        // keeps one copy of an assembly), so what this proves is the extracted folder's manifest, format file and
-        // layout; the bytes of every file are checked against the staged folder above.
-        var result = host.Invoke(
-            "$module = Import-Module $args[0] -PassThru; $module.ModuleBase; " +
-            "Invoke-FashnBackgroundChange -LiteralPath $args[1] -Prompt 'studio' -Wait -NoJournal | Save-FashnOutput -Destination $args[2]",
-            manifest, files, images.Combine("out"));
+        // Imported in a pwsh of its own (the repository's local tool), as a user's fresh session would: this test process
+        // already holds FashnBackground.dll from the staged folder, and .NET loads no second assembly of that name.
+        var result = RealPwsh.Run(
+            "$module = Import-Module $env:TEST_MANIFEST -PassThru; $module.ModuleBase; " +
+            "Invoke-FashnBackgroundChange -LiteralPath ($env:TEST_FILES -split \"`n\") -Prompt 'studio' -Wait -NoJournal | " +
+            "Save-FashnOutput -Destination $env:TEST_OUT | ForEach-Object FullName",
+            new Dictionary<string, string>
+            {
+                ["TEST_MANIFEST"] = manifest,
+                ["TEST_FILES"] = string.Join("\n", files),
+                ["TEST_OUT"] = images.Combine("out"),
+                ["FASHN_BASE_URL"] = emulator.BaseUri.AbsoluteUri,
+                ["FASHN_API_KEY"] = Emulators.ApiKey,
+            });
 
-        Assert.True(result.Errors.Count == 0 && result.Terminating == null, result.AllText());
-        Assert.Equal(moduleFolder, result.Output[0].BaseObject as string);
-        var saved = result.Output.Skip(1).Select(o => Assert.IsType<FileInfo>(o.BaseObject)).ToList();
+        Assert.True(result.ExitCode == 0 && result.Errors.Length == 0, $"pwsh exited {result.ExitCode}:\n{result.Errors}\n{string.Join("\n", result.Lines)}");
+        Assert.Equal(moduleFolder, result.Lines[0]);
+        var saved = result.Lines.Skip(1).Select(path => new FileInfo(path)).ToList();
         Assert.Equal(new[] { "item0.png", "item1.png", "item2.png" }, saved.Select(f => f.Name).Order());
         Assert.All(saved, f => Assert.True(TestImages.Decodes(f.FullName, out _, out _), f.FullName));
     }

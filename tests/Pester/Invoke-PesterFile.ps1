@@ -5,8 +5,9 @@ param(
     [Parameter(Mandatory)] [string] $ResultPath,
     [Parameter(Mandatory)] [string] $PesterModule
 )
-$ErrorActionPreference = 'Stop'
-Import-Module $PesterModule -Force
+# Not $ErrorActionPreference = 'Stop' here: the tests would inherit it, and a non-terminating error would pass
+# for a terminating one. Users run with the default, Continue.
+Import-Module $PesterModule -Force -ErrorAction Stop
 
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $Path

@@ -52,19 +52,39 @@ function Start-TestEmulator {
 }
 
 function Stop-TestEmulator {
+    <#
+    .SYNOPSIS
+        Stops the emulator the way Ctrl+C does (SIGTERM on Unix), so it deletes its temporary data folder and the
+        runtime removes its diagnostic pipes from the temp folder; killed only if it does not stop.
+    #>
     param([Parameter(Mandatory)] $Emulator)
     if ($Emulator.Process -and -not $Emulator.Process.HasExited) {
-        # SIGTERM first: the emulator then stops cleanly and removes its temporary data folder (a kill leaves it behind).
-        if (-not $IsWindows) { & kill -TERM $Emulator.Process.Id 2>$null }
-        if (-not $Emulator.Process.WaitForExit(15000)) { $Emulator.Process.Kill($true) }
-        $Emulator.Process.WaitForExit(10000) | Out-Null
+        if (-not $IsWindows) { Send-Signal -ProcessId $Emulator.Process.Id -Signal TERM }
+        if ($IsWindows -or -not $Emulator.Process.WaitForExit(15000)) {
+            $Emulator.Process.Kill($true)
+            $Emulator.Process.WaitForExit(10000) | Out-Null
+        }
     }
     Remove-Item -LiteralPath $Emulator.Folder -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Send-Signal {
+    <# .SYNOPSIS Sends a Unix signal (INT as Ctrl+C does, TERM) to a process, with the system's kill(1). #>
+    param([Parameter(Mandatory)] [int] $ProcessId, [Parameter(Mandatory)] [ValidateSet('INT', 'TERM')] [string] $Signal)
+    $kill = Get-Command kill -CommandType Application -ErrorAction Stop | Select-Object -First 1
+    & $kill "-$Signal" $ProcessId 2>$null
 }
 
 function Get-EmulatorStats {
     param([Parameter(Mandatory)] $Emulator)
     Invoke-RestMethod -Uri "$($Emulator.BaseUri)/_emulator/stats"
+}
+
+function Get-EmulatorRequestCount {
+    <# .SYNOPSIS How many requests the emulator answered for one method and route (for example POST /v1/run), any status. #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Route)
+    $matching = @((Get-EmulatorStats $Emulator).requests | Where-Object { $_.method -eq $Method -and $_.path -eq $Route })
+    [int]($matching | Measure-Object -Property count -Sum).Sum
 }
 
 # Small PNG photos written byte by byte (no imaging library needed): a coloured square on a flat backdrop.
@@ -113,6 +133,20 @@ function New-TestPhoto {
     Get-Item -LiteralPath $Path
 }
 
+# Every photo made by New-TestPhotoSet has its own content, so a journal never mistakes one test's photo for another's.
+$script:NextVariant = Get-Random -Minimum 1 -Maximum 20000
+
+function New-TestPhotoSet {
+    <# .SYNOPSIS Makes a folder (created if needed) holding one distinct PNG photo per name. Returns the folder. #>
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string[]] $Name)
+    $folder = New-Item -ItemType Directory -Path $Path -Force
+    foreach ($fileName in $Name) {
+        $script:NextVariant++
+        New-TestPhoto -Path (Join-Path $folder.FullName $fileName) -Variant $script:NextVariant | Out-Null
+    }
+    $folder
+}
+
 function Get-PwshCommand {
     <#
     .SYNOPSIS
@@ -126,5 +160,91 @@ function Get-PwshCommand {
     [pscustomobject]@{ FilePath = [Environment]::ProcessPath; Prefix = @() }
 }
 
+function Start-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Starts a script in a new pwsh like this one, with its output redirected (as in a log or CI, where pwsh formats
+        for 80 columns) and its input closed. The process started is pwsh itself, so a signal sent to its id reaches it.
+        Wait-ChildPwsh collects what it printed.
+    #>
+    param([Parameter(Mandatory)] [string] $Script, [string] $WorkingDirectory = (Get-Location).ProviderPath)
+    $pwsh = Get-PwshCommand
+    # Not -EncodedCommand: with it, pwsh writes its errors to a redirected stderr as CLIXML.
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $Script)
+    if ($IsLinux) {
+        # A process started in the background by a shell inherits SIGINT ignored, and .NET then never handles it;
+        # env(1) restores the default, so the child reacts to SIGINT as in a terminal. env execs pwsh: same process.
+        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-Command env -CommandType Application | Select-Object -First 1).Source)
+        $arguments = @('--default-signal=INT', $pwsh.FilePath) + $arguments
+    }
+    else {
+        $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+    }
+    foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
+    $start.WorkingDirectory = $WorkingDirectory
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $process.StandardInput.Close()
+    [pscustomobject]@{
+        Process = $process
+        Output  = $process.StandardOutput.ReadToEndAsync()
+        Error   = $process.StandardError.ReadToEndAsync()
+    }
+}
+
+function Wait-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Waits (bounded) for a child started by Start-ChildPwsh; returns Exited, ExitCode, Output and Error (colour codes
+        removed). A child still running after the wait is killed, and Exited is false.
+    #>
+    param([Parameter(Mandatory)] $Child, [int] $TimeoutSeconds = 120)
+    $exited = $Child.Process.WaitForExit($TimeoutSeconds * 1000)
+    if (-not $exited) {
+        $Child.Process.Kill($true)
+        $Child.Process.WaitForExit(10000) | Out-Null
+    }
+    $Child.Process.WaitForExit() # the output is complete only after this
+    $ansi = '\x1b\[[0-9;?]*[A-Za-z]'
+    [pscustomobject]@{
+        Exited   = $exited
+        ExitCode = $Child.Process.ExitCode
+        Output   = $Child.Output.GetAwaiter().GetResult() -replace $ansi, ''
+        Error    = $Child.Error.GetAwaiter().GetResult() -replace $ansi, ''
+    }
+}
+
+function Invoke-ChildPwsh {
+    <# .SYNOPSIS Runs a script in a new pwsh with its output redirected and returns what it printed (see Wait-ChildPwsh). #>
+    param([Parameter(Mandatory)] [string] $Script, [int] $TimeoutSeconds = 120)
+    Wait-ChildPwsh -Child (Start-ChildPwsh -Script $Script) -TimeoutSeconds $TimeoutSeconds
+}
+
+function ConvertTo-PowerShellLiteral {
+    <# .SYNOPSIS A single-quoted PowerShell string literal of a value, for scripts written for a child pwsh. #>
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Value)
+    "'" + $Value.Replace("'", "''") + "'"
+}
+
+function New-ChildSessionScript {
+    <#
+    .SYNOPSIS
+        A script for a child pwsh: imports the staged module, points the cmdlets at the emulator (and the journal at
+        -JournalPath) through $PSDefaultParameterValues, as the Pester files do, then runs -Body.
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $JournalPath, [Parameter(Mandatory)] [string] $Body)
+    @"
+Import-Module $(ConvertTo-PowerShellLiteral (Get-StagedModuleManifest))
+`$PSDefaultParameterValues['*-Fashn*:BaseUri'] = $(ConvertTo-PowerShellLiteral $Emulator.BaseUri)
+`$PSDefaultParameterValues['*-Fashn*:ApiKey'] = $(ConvertTo-PowerShellLiteral $Emulator.ApiKey)
+`$PSDefaultParameterValues['Invoke-FashnBackgroundChange:JournalPath'] = $(ConvertTo-PowerShellLiteral $JournalPath)
+$Body
+"@
+}
+
 Export-ModuleMember -Function Get-RepositoryRoot, Get-StagedModuleManifest, Get-EmulatorAssembly, Start-TestEmulator,
-    Stop-TestEmulator, Get-EmulatorStats, New-TestPhoto, Get-PwshCommand
+    Stop-TestEmulator, Send-Signal, Get-EmulatorStats, Get-EmulatorRequestCount, New-TestPhoto, New-TestPhotoSet, Get-PwshCommand,
+    Start-ChildPwsh, Wait-ChildPwsh, Invoke-ChildPwsh, ConvertTo-PowerShellLiteral, New-ChildSessionScript

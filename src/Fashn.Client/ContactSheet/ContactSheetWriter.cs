@@ -111,7 +111,7 @@ namespace Fashn.Client.ContactSheet
             switch (entry.Group)
             {
                 case ContactSheetGroups.Failed:
-                    var advice = FailureAdvice.For(entry.ErrorName);
+                    var advice = FashnErrorCatalogue.PredictionFailureAdvice(entry.ErrorName);
                     if (advice.Length == 0) return "Fix the cause given above, then run Invoke-FashnBackgroundChange for this input again.";
                     return entry.ErrorMessage != null && entry.ErrorMessage.Contains(advice) ? null : advice;
                 case ContactSheetGroups.Unfinished:

@@ -26,19 +26,7 @@ namespace Fashn.Client.Imaging
 
         public static PreparedImage Prepare(string path, ImagePreparationOptions options, CancellationToken cancellationToken = default)
         {
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                throw new FashnException(FashnErrorCodes.InputNotReadable, "No image file was given. Give the path of a JPEG, PNG or WebP file.");
-            }
-            if (Directory.Exists(path))
-            {
-                throw new FashnException(FashnErrorCodes.InputNotReadable,
-                    $"'{path}' is a folder, not an image file. Give the path of a JPEG, PNG or WebP file, or pipe the folder's files (Get-ChildItem).");
-            }
-            if (!File.Exists(path))
-            {
-                throw new FashnException(FashnErrorCodes.InputNotReadable, $"Cannot read '{path}': the file does not exist. Check the path.");
-            }
+            ImageFiles.RequireFile(path);
 
             byte[] bytes;
             try

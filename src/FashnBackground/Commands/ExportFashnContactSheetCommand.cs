@@ -49,12 +49,12 @@ namespace FashnBackground.Commands
             }
             catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
             {
-                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                ThrowTerminatingError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.OutputNotSaved,
                     $"The path '{Path}' is not a file system path: {ex.Message}"), Path));
             }
             if (Directory.Exists(_page))
             {
-                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                ThrowTerminatingError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.OutputNotSaved,
                     $"'{_page}' is a folder. Give the page's file name, for example {System.IO.Path.Combine(Path, "index.html")}."), Path));
             }
             _sheet = new ContactSheetModel(Title);
@@ -70,8 +70,7 @@ namespace FashnBackground.Commands
                     _sheet!.Add(entry);
                     continue;
                 }
-                WriteError(new ErrorRecord(new FashnException(FashnErrorCodes.InvalidArgument, problem!), "Fashn.InvalidArgument",
-                    ErrorCategory.InvalidType, input));
+                WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.InvalidArgument, problem!, category: FashnErrorCategory.InvalidType), input));
             }
         }
 
@@ -80,10 +79,9 @@ namespace FashnBackground.Commands
             var sheet = _sheet!;
             if (sheet.Entries.Count == 0)
             {
-                WriteError(new ErrorRecord(new FashnException(FashnErrorCodes.InvalidArgument,
-                        "Nothing to put on the contact sheet, so no page was written. Pipe the files Save-FashnOutput writes " +
-                        "(it writes none for files it kept: use its -Force), predictions, or error records."),
-                    "Fashn.InvalidArgument", ErrorCategory.InvalidArgument, _page));
+                WriteError(FashnErrorRecords.InvalidArgument(
+                    "Nothing to put on the contact sheet, so no page was written. Pipe the files Save-FashnOutput writes " +
+                    "(it writes none for files it kept: use its -Force), predictions, or error records.", _page));
                 return;
             }
             if (File.Exists(_page) && !Force.IsPresent)
@@ -98,12 +96,12 @@ namespace FashnBackground.Commands
             try
             {
                 result = RunToEnd(token => System.Threading.Tasks.Task.Run(() => ContactSheetWriter.Write(sheet, _page!, DateTimeOffset.Now,
-                    (done, total) => Post(() => WriteProgress(new ProgressRecord(1, "Export-FashnContactSheet", $"Thumbnail {done} of {total}")
-                        { PercentComplete = total == 0 ? 100 : done * 100 / total })), token), token));
+                    (done, total) => QueueProgress(new ProgressRecord(1, "Export-FashnContactSheet", $"Thumbnail {done} of {total}")
+                        { PercentComplete = total == 0 ? 100 : done * 100 / total }), token), token));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                ThrowTerminatingError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.OutputNotSaved,
                     $"Could not write the contact sheet '{_page}': {ex.Message} Check that the folder is writable and the disk has space.", innerException: ex), Path));
                 return;
             }

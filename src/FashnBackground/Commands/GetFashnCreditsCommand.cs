@@ -10,7 +10,7 @@ namespace FashnBackground.Commands
     {
         protected override void EndProcessing()
         {
-            var client = new FashnApiClient(CreateClientOptions());
+            var (client, _) = Connect();
             try
             {
                 var balance = RunToEnd(token => client.GetCreditsAsync(token));
@@ -18,7 +18,7 @@ namespace FashnBackground.Commands
             }
             catch (FashnException ex)
             {
-                ThrowTerminatingError(CreateErrorRecord(ex, null));
+                ThrowTerminatingError(FashnErrorRecords.For(ex, null));
             }
         }
     }

@@ -12,7 +12,7 @@ namespace FashnBackground.Commands
     public sealed class GetFashnPredictionCommand : FashnApiCmdletBase
     {
         private readonly List<Task> _work = new List<Task>();
-        private FashnApiClient? _client;
+        private ErrorRecord? _stoppedBy;
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
 
@@ -31,91 +31,71 @@ namespace FashnBackground.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 300;
 
-        /// <summary>Predictions polled at once.</summary>
+        /// <summary>Predictions fetched (and with -Wait, waited for) at once.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 6;
 
         protected override void BeginProcessing()
         {
-            var options = CreateClientOptions();
-            _apiBaseUri = options.BaseUri.AbsoluteUri;
-            _client = new FashnApiClient(options);
-            _runner = new PredictionRunner(_client, ThrottleLimit);
+            var (client, budget) = Connect();
+            _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
+            _runner = new PredictionRunner(client, budget, ThrottleLimit);
         }
 
         protected override void ProcessRecord()
         {
-            RunPending();
+            WriteQueued();
+            if (_stoppedBy != null) return;
             foreach (var id in Id!)
             {
                 if (string.IsNullOrWhiteSpace(id)) continue;
                 var trimmed = id.Trim();
                 var timeout = Wait.IsPresent ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
-                var task = FetchAsync(trimmed, timeout).ContinueWith(done => Post(() => Complete(trimmed, done)), TaskScheduler.Default);
-                _work.Add(task);
+                _work.Add(QueueWhenEnded(_runner!.GetStatusAsync(trimmed, Wait.IsPresent, timeout, WorkToken), trimmed));
             }
         }
 
         protected override void EndProcessing()
         {
-            if (!RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(250)))
+            var completed = WriteQueuedUntilDone(_work, TimeSpan.FromMilliseconds(250));
+            // A refused key fails every id alike: one terminating error instead of one per id.
+            if (_stoppedBy != null) ThrowTerminatingError(_stoppedBy);
+            if (!completed)
             {
                 throw new PipelineStoppedException();
             }
         }
 
-        private Task<PredictionStatus?> FetchAsync(string id, TimeSpan? timeout)
+        protected override void WriteWorkEnded(Task work, object target)
         {
-            if (!Wait.IsPresent) return GetOnceAsync(id);
-            return _runner!.WaitAsync(id, timeout, null, StopToken);
-        }
-
-        private async Task<PredictionStatus?> GetOnceAsync(string id) =>
-            await _client!.GetStatusAsync(id, StopToken).ConfigureAwait(false);
-
-        private void Complete(string id, Task<PredictionStatus?> done)
-        {
+            var id = (string)target;
+            var done = (Task<PredictionStatus?>)work;
             if (done.IsCanceled) return;
             if (done.IsFaulted)
             {
                 var error = done.Exception!.GetBaseException();
-                WriteError(error is FashnException fashn
-                    ? CreateErrorRecord(fashn, id)
-                    : new ErrorRecord(error, "Fashn.UnexpectedError", ErrorCategory.NotSpecified, id));
+                if (error is FashnException fashn && FashnErrorCatalogue.BatchStopFor(fashn.ErrorCode) != BatchStop.None)
+                {
+                    if (_stoppedBy == null)
+                    {
+                        _stoppedBy = FashnErrorRecords.For(fashn, id);
+                        StopWork();
+                    }
+                    return;
+                }
+                WriteError(FashnErrorRecords.ForUnexpected(error, id));
                 return;
             }
             var status = done.Result;
             if (status == null)
             {
-                WriteError(CreateErrorRecord(new FashnException(FashnErrorCodes.PollingTimeout,
+                WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.PollingTimeout,
                     $"Prediction {id} did not finish within {TimeoutSec} s. It may still complete: run Get-FashnPrediction -Id {id} -Wait again later.",
                     predictionId: id), id));
                 return;
             }
-            // What this session knows of the prediction (its source file, prompt) is kept; the status is refreshed.
-            var known = PredictionHistory.Find(status.Id);
-            var prediction = new FashnPrediction
-            {
-                Source = known?.Source,
-                Prompt = known?.Prompt,
-                Seed = known?.Seed,
-                OutputFormat = known?.OutputFormat,
-                ModelName = known?.ModelName,
-                Attempts = known?.Attempts ?? 0,
-                SubmittedAt = known?.SubmittedAt,
-                SentWidth = known?.SentWidth,
-                SentHeight = known?.SentHeight,
-                SentBytes = known?.SentBytes,
-                OriginalBytes = known?.OriginalBytes,
-                ApiBaseUri = _apiBaseUri,
-            };
-            Apply(prediction, status);
-            if (status.IsFinished && known?.SubmittedAt != null)
-            {
-                prediction.CompletedAt = known.CompletedAt ?? DateTimeOffset.UtcNow;
-                prediction.Seconds = Math.Round((prediction.CompletedAt.Value - known.SubmittedAt.Value).TotalSeconds, 2);
-            }
+            var prediction = FashnPrediction.FromStatus(status, PredictionHistory.Find(status.Id), _apiBaseUri!);
             PredictionHistory.Remember(prediction);
             WriteObject(prediction);
         }

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using System.Threading.Tasks;
 using Fashn.Client;
 using Fashn.Client.Imaging;
@@ -14,7 +14,7 @@ namespace FashnBackground.Commands
     /// Replaces the background of images: one prediction per input file or URL, run concurrently within the
     /// service's limits; with -Wait each result is written as soon as it completes.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "FashnBackgroundChange", DefaultParameterSetName = PathSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "FashnBackgroundChange", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(FashnPrediction))]
     public sealed class InvokeFashnBackgroundChangeCommand : FashnApiCmdletBase
     {
@@ -24,10 +24,8 @@ namespace FashnBackground.Commands
         private const int ProgressActivityId = 4242;
 
         private readonly List<Task> _work = new List<Task>();
-        private readonly RunningPredictions _inFlight = new RunningPredictions();
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
-        private System.Uri? _baseUri;
         private ImagePreparationOptions? _preparation;
         private ErrorRecord? _batchStoppedBy;
         private bool _promptOnCommandLine;
@@ -121,30 +119,18 @@ namespace FashnBackground.Commands
         {
             // A prompt on the command line is checked once, here; one from piped objects is checked per object.
             _promptOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Prompt));
-            var promptProblem = _promptOnCommandLine ? PredictionSettings.CommandLineProblem(Prompt)
+            var promptProblem = _promptOnCommandLine ? PromptCheck.CommandLineProblem(Prompt)
                 : MyInvocation.ExpectingInput ? null
                 : "No prompt was given. Describe the new background with -Prompt, for example -Prompt 'studio', or pipe in objects with a Prompt property, such as Import-Csv rows.";
-            if (promptProblem != null) ThrowTerminatingError(InvalidArgument(promptProblem, Prompt is { Length: <= 200 } ? Prompt : null));
+            if (promptProblem != null) ThrowTerminatingError(FashnErrorRecords.InvalidArgument(promptProblem, Prompt is { Length: <= 200 } ? Prompt : null));
             if (WebhookUrl != null && (!WebhookUrl.IsAbsoluteUri || (WebhookUrl.Scheme != System.Uri.UriSchemeHttps && WebhookUrl.Scheme != System.Uri.UriSchemeHttp)))
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new FashnException(FashnErrorCodes.InvalidArgument, $"The webhook URL '{WebhookUrl}' must be an absolute http(s) URL."),
-                    "Fashn." + FashnErrorCodes.InvalidArgument, ErrorCategory.InvalidArgument, WebhookUrl));
+                ThrowTerminatingError(FashnErrorRecords.InvalidArgument($"The webhook URL '{WebhookUrl}' must be an absolute http(s) URL.", WebhookUrl));
             }
-            var options = CreateClientOptions();
-            _apiBaseUri = options.BaseUri.AbsoluteUri;
-            var client = new FashnApiClient(options);
-            _runner = new PredictionRunner(client, ThrottleLimit)
-            {
-                StatusChanged = outcome =>
-                {
-                    // Tracked on the worker thread at once, so that a stop right now still knows every running id.
-                    _inFlight.Track(outcome);
-                    Post(WriteBatchProgress);
-                },
-                Journal = NoJournal.IsPresent ? null : OpenJournal(),
-            };
-            _baseUri = options.BaseUri;
+            var (client, budget) = Connect();
+            _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
+            // -WhatIf starts nothing, so it records nothing either: the journal is not even created.
+            _runner = new PredictionRunner(client, budget, ThrottleLimit) { Journal = NoJournal.IsPresent || IsWhatIf ? null : OpenJournal() };
             _preparation = new ImagePreparationOptions { Resize = !NoResize.IsPresent };
         }
 
@@ -152,13 +138,14 @@ namespace FashnBackground.Commands
         {
             try
             {
-                RunPending();
+                WriteQueued();
             }
             catch (PipelineStoppedException)
             {
                 ReportInFlight();
                 throw;
             }
+            WriteBatchProgress();
             if (_batchStoppedBy != null) return;
             var settings = SettingsForThisInput();
             if (settings == null) return;
@@ -180,42 +167,37 @@ namespace FashnBackground.Commands
         private PredictionSettings? SettingsForThisInput()
         {
             var inputs = ParameterSetName == UriSet ? Uri! : ParameterSetName == LiteralPathSet ? LiteralPath! : Path!;
-            var problem = _promptOnCommandLine ? null : PredictionSettings.PipedProblem(Prompt, inputs);
-            if (problem == null) return new PredictionSettings(Prompt!, Seed, OutputFormat);
+            var problem = _promptOnCommandLine ? null : PromptCheck.PipedProblem(Prompt, inputs);
+            if (problem == null) return new PredictionSettings(Prompt!, Seed, OutputFormat, ModelName, ReturnBase64.IsPresent, WebhookUrl);
             _received++;
             _failed++;
             _finished++;
-            WriteError(InvalidArgument(problem, inputs.Length == 1 ? inputs[0] : (object)inputs));
+            WriteError(FashnErrorRecords.InvalidArgument(problem, inputs.Length == 1 ? inputs[0] : (object)inputs));
             return null;
         }
-
-        private static ErrorRecord InvalidArgument(string message, object? target) =>
-            new ErrorRecord(new FashnException(FashnErrorCodes.InvalidArgument, message),
-                "Fashn." + FashnErrorCodes.InvalidArgument, ErrorCategory.InvalidArgument, target);
 
         protected override void EndProcessing()
         {
             bool completed;
             try
             {
-                completed = RunPendingUntilDone(_work, TimeSpan.FromMilliseconds(200), WriteBatchProgress);
+                completed = WriteQueuedUntilDone(_work, TimeSpan.FromMilliseconds(200), WriteBatchProgress);
             }
             catch (PipelineStoppedException)
             {
                 ReportInFlight();
                 throw;
             }
-            if (_batchStoppedBy != null)
-            {
-                // The rest was stopped by this command, not by Ctrl+C: write what finished, then stop with the reason.
-                if (!completed) WaitForCancelledWork(_work);
-                ReportInFlight();
-                ThrowTerminatingError(_batchStoppedBy);
-            }
             if (!completed)
             {
                 ReportInFlight();
                 throw new PipelineStoppedException();
+            }
+            if (_batchStoppedBy != null)
+            {
+                // The rest was stopped by this command, not by Ctrl+C: what finished is written, then it stops with the reason.
+                ReportInFlight();
+                ThrowTerminatingError(_batchStoppedBy);
             }
             if (Wait.IsPresent)
             {
@@ -232,128 +214,89 @@ namespace FashnBackground.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
-                        $"The journal '{path}' cannot be opened: {ex.Message} Give another -JournalPath, or -NoJournal.", innerException: ex),
-                    "Fashn.JournalNotOpened", ErrorCategory.OpenError, path));
+                ThrowTerminatingError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.JournalNotOpened,
+                    $"The journal '{path}' cannot be opened: {ex.Message} Give another -JournalPath, or -NoJournal.", innerException: ex), path));
                 return null;
             }
         }
-
-        private Task<string> JournalKeyForFile(string path, PredictionSettings settings, CancellationToken cancellationToken) => Task.Run(() =>
-        {
-            try
-            {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920);
-                return PredictionJournal.CreateKey(stream, settings.Prompt, settings.Seed, settings.OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new FashnException(FashnErrorCodes.InputNotReadable, $"Cannot read '{path}': {ex.Message}", innerException: ex);
-            }
-        }, cancellationToken);
 
         private void StartFiles(IEnumerable<(string path, object target)> files, PredictionSettings settings)
         {
             foreach (var (path, target) in files)
             {
                 _received++;
-                if (Directory.Exists(path))
-                {
-                    WriteError(FashnCmdletBase.CreateErrorRecord(new FashnException(FashnErrorCodes.InputNotReadable,
-                        $"'{path}' is a folder, not an image file. Pipe the files in it instead, for example Get-ChildItem '{path}' -File | Invoke-FashnBackgroundChange."), target));
-                    _failed++;
-                    _finished++;
-                    continue;
-                }
-                if (!File.Exists(path))
-                {
-                    WriteError(InputPathResolver.NotFound(path, target));
-                    _failed++;
-                    _finished++;
-                    continue;
-                }
-                var preparation = _preparation!;
-                Start(path, target, settings, cancellationToken => Task.Run(() =>
-                {
-                    var (image, sent) = ImageInputs.FromFile(path, preparation, cancellationToken);
-                    return CreateRequest(image, sent, settings);
-                }, cancellationToken), cancellationToken => JournalKeyForFile(path, settings, cancellationToken));
+                Start(() => PredictionJob.FromFile(path, settings, _preparation!), target);
             }
         }
 
         private void StartReference(string reference, PredictionSettings settings)
         {
             _received++;
-            string image;
+            // A refused reference is named shortened: it may be a data URI of megabytes.
+            Start(() => PredictionJob.FromReference(reference, settings), reference, reference.Length > 200 ? reference.Substring(0, 200) + "..." : reference);
+        }
+
+        /// <summary>Makes the input's job (an input that fails its checks is an error for it alone) and hands it to the runner.</summary>
+        private void Start(Func<PredictionJob> createJob, object target, object? refusedTarget = null)
+        {
+            PredictionJob job;
             try
             {
-                image = ImageInputs.ValidateReference(reference);
+                job = createJob();
             }
             catch (FashnException ex)
             {
-                WriteError(FashnCmdletBase.CreateErrorRecord(ex, reference.Length > 200 ? reference.Substring(0, 200) + "..." : reference));
+                WriteError(FashnErrorRecords.For(ex, refusedTarget ?? target));
                 _failed++;
                 _finished++;
                 return;
             }
-            var source = image.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? "data URI" : image;
-            Start(source, reference, settings, _ => Task.FromResult(CreateRequest(image, null, settings)),
-                _ => Task.FromResult(PredictionJournal.CreateKey(image, settings.Prompt, settings.Seed, settings.OutputFormat, ModelName, ReturnBase64.IsPresent, _baseUri!)));
-        }
-
-        private RunRequest CreateRequest(string image, SentImageInfo? sent, PredictionSettings settings) => new RunRequest(image, settings.Prompt)
-        {
-            ModelName = ModelName,
-            Seed = settings.Seed,
-            OutputFormat = settings.OutputFormat,
-            ReturnBase64 = ReturnBase64.IsPresent,
-            WebhookUrl = WebhookUrl,
-            SentImage = sent,
-        };
-
-        private void Start(string source, object target, PredictionSettings settings, Func<CancellationToken, Task<RunRequest>> createRequest,
-            Func<CancellationToken, Task<string>> createJournalKey)
-        {
-            var job = new PredictionJob(source, createRequest, createJournalKey);
+            // Each prediction is billed: -WhatIf names the inputs that would be sent (after their checks), -Confirm asks.
+            if (!ShouldProcess(job.Source, $"Start a billed FASHN {job.Settings.ModelName} prediction"))
+            {
+                _finished++;
+                return;
+            }
             var timeout = TimeSpan.FromSeconds(TimeoutSec);
-            var task = _runner!.RunAsync(job, Wait.IsPresent, timeout, StopToken).ContinueWith(
-                finished => Post(() => Complete(target, settings, finished)), TaskScheduler.Default);
-            _work.Add(task);
+            _work.Add(QueueWhenEnded(_runner!.RunAsync(job, Wait.IsPresent, timeout, WorkToken), target));
         }
 
-        private void Complete(object target, PredictionSettings settings, Task<PredictionOutcome> finished)
+        private bool IsWhatIf =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) ? ((SwitchParameter)whatIf).IsPresent
+                : SessionState.PSVariable.GetValue("WhatIfPreference") is { } preference && LanguagePrimitives.IsTrue(preference);
+
+        protected override void WriteWorkEnded(Task work, object target)
         {
+            var finished = (Task<PredictionOutcome>)work;
             if (finished.IsCanceled) return;
-            if (!finished.IsFaulted) _inFlight.Remove(finished.Result);
             _finished++;
             if (finished.IsFaulted)
             {
                 _failed++;
-                var error = finished.Exception!.GetBaseException();
-                WriteError(new ErrorRecord(error, "Fashn.UnexpectedError", ErrorCategory.NotSpecified, target));
+                WriteError(FashnErrorRecords.ForUnexpected(finished.Exception!.GetBaseException(), target));
                 return;
             }
             var outcome = finished.Result;
             if (outcome.Failure != null)
             {
                 _failed++;
-                var record = FashnCmdletBase.CreateErrorRecord(outcome.Failure, target);
-                if (outcome.StopsBatch)
+                var record = FashnErrorRecords.For(outcome.Failure, target);
+                if (outcome.BatchStop != BatchStop.None)
                 {
                     // Nothing more can succeed: stop the rest and end with this error. Out of credits, the predictions
                     // already running are paid for, so they are still collected; with a refused key nothing can be.
                     if (_batchStoppedBy == null)
                     {
                         _batchStoppedBy = record;
-                        if (outcome.Failure.ErrorCode == "OutOfCredits") _runner!.StopSubmitting();
-                        else CancelWork();
+                        if (outcome.BatchStop == BatchStop.NewPredictions) _runner!.StopSubmitting();
+                        else StopWork();
                     }
                     return;
                 }
                 WriteError(record);
                 return;
             }
-            var prediction = settings.Describe(outcome, ModelName, _apiBaseUri);
+            var prediction = FashnPrediction.FromOutcome(outcome, _apiBaseUri!);
             PredictionHistory.Remember(prediction);
             WriteObject(prediction);
         }
@@ -362,7 +305,7 @@ namespace FashnBackground.Commands
         {
             if (!Wait.IsPresent || _sinceProgress.ElapsedMilliseconds < 250) return;
             _sinceProgress.Restart();
-            var status = $"{_finished} of {_received} finished, {_inFlight.Count} running" + (_failed > 0 ? $", {_failed} failed" : "");
+            var status = $"{_finished} of {_received} finished, {_runner!.RunningCount} running" + (_failed > 0 ? $", {_failed} failed" : "");
             var percent = _received == 0 ? 0 : Math.Min(100, _finished * 100 / _received);
             WriteProgress(new ProgressRecord(ProgressActivityId, "Changing backgrounds with FASHN", status) { PercentComplete = percent });
         }
@@ -372,10 +315,13 @@ namespace FashnBackground.Commands
         {
             if (_inFlightReported) return;
             _inFlightReported = true;
-            var message = _inFlight.StoppedMessage();
-            if (message == null) return;
+            var running = _runner?.Running ?? Array.Empty<RunningPrediction>();
+            if (running.Count == 0) return;
+            var lines = string.Join(Environment.NewLine, running.Select(p => $"  {p.Id}  {p.Source}"));
+            var message = $"Stopped with {running.Count} prediction(s) still running at FASHN. Collect them with " +
+                          $"Get-FashnPrediction -Id <id> -Wait | Save-FashnOutput:{Environment.NewLine}{lines}";
             // A stopped pipeline takes no more records, so after Ctrl+C the warning goes straight to the console.
-            if (StopToken.IsCancellationRequested && _batchStoppedBy == null)
+            if (Stopped)
             {
                 Host?.UI?.WriteWarningLine(message);
                 return;

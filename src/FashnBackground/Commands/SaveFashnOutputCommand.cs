@@ -46,12 +46,12 @@ namespace FashnBackground.Commands
             }
             catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
             {
-                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                ThrowTerminatingError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.OutputNotSaved,
                     $"The destination '{Destination}' is not a file system folder: {ex.Message}"), Destination));
             }
             if (File.Exists(_destination))
             {
-                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                ThrowTerminatingError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.OutputNotSaved,
                     $"The destination '{_destination}' is a file. Give a folder (it is created if needed)."), Destination));
             }
         }
@@ -70,29 +70,32 @@ namespace FashnBackground.Commands
             {
                 if (prediction.Status == PredictionStatuses.Failed || prediction.ErrorName != null)
                 {
-                    var name = prediction.ErrorName ?? "PredictionFailed";
-                    WriteError(CreateErrorRecord(new FashnException(name,
+                    var name = prediction.ErrorName ?? FashnErrorCodes.PredictionFailed;
+                    WriteError(FashnErrorRecords.For(new FashnException(name,
                         $"Prediction {prediction.Id} failed with {name}: {prediction.ErrorMessage} Nothing was saved for it.", predictionId: prediction.Id),
                         (object?)prediction.Source ?? prediction));
                 }
                 else
                 {
-                    WriteError(new ErrorRecord(new FashnException("PredictionNotFinished",
+                    WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.PredictionNotFinished,
                             $"Prediction {prediction.Id} is '{prediction.Status}', not completed, so it has no output yet. " +
                             "Use Invoke-FashnBackgroundChange -Wait, or pipe it through Get-FashnPrediction -Wait first.", predictionId: prediction.Id),
-                        "Fashn.PredictionNotFinished", ErrorCategory.InvalidOperation, (object?)prediction.Source ?? prediction));
+                        (object?)prediction.Source ?? prediction));
                 }
                 return;
             }
             if (prediction.Output.Length == 0)
             {
-                WriteError(CreateErrorRecord(new FashnException(FashnErrorCodes.UnexpectedResponse,
+                WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.UnexpectedResponse,
                     $"Prediction {prediction.Id} is completed but lists no output.", predictionId: prediction.Id), (object?)prediction.Source ?? prediction));
                 return;
             }
             Uri? apiBase = null;
             if (prediction.ApiBaseUri != null) Uri.TryCreate(prediction.ApiBaseUri, UriKind.Absolute, out apiBase);
-            var saver = new OutputSaver(apiBase, 100L * 1024 * 1024, TimeSpan.FromSeconds(TimeoutSec));
+            var saver = new OutputSaver(apiBase, OutputSaver.DefaultMaxBytes, TimeSpan.FromSeconds(TimeoutSec))
+            {
+                RequestLog = entry => QueueVerbose(entry.ToString()),
+            };
             for (var i = 0; i < prediction.Output.Length; i++)
             {
                 var output = prediction.Output[i];
@@ -112,11 +115,11 @@ namespace FashnBackground.Commands
                 }
                 catch (FashnException ex)
                 {
-                    WriteError(CreateErrorRecord(ex, (object?)prediction.Source ?? prediction));
+                    WriteError(FashnErrorRecords.For(ex, (object?)prediction.Source ?? prediction));
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    WriteError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                    WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.OutputNotSaved,
                         $"Could not write '{path}': {ex.Message} Check that the folder is writable and the disk has space.", predictionId: prediction.Id, innerException: ex),
                         (object?)prediction.Source ?? prediction));
                 }
@@ -151,7 +154,7 @@ namespace FashnBackground.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(CreateErrorRecord(new FashnException(FashnErrorCodes.OutputNotSaved,
+                ThrowTerminatingError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.OutputNotSaved,
                     $"Could not create the destination folder '{_destination}': {ex.Message}", innerException: ex), Destination));
                 return false;
             }

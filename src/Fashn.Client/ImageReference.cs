@@ -1,37 +1,17 @@
 using System;
-using System.Threading;
-using Fashn.Client.Imaging;
 
 namespace Fashn.Client
 {
-    /// <summary>Turns what the user gave (a local file, a URL, a data URI) into the run request's image input.</summary>
-    public static class ImageInputs
+    /// <summary>Checks an image given by reference (an http(s) URL or a data URI) before it is sent.</summary>
+    public static class ImageReference
     {
         /// <summary>The largest data URI the module passes on (FASHN names oversized payloads as its most common 500).</summary>
         public const int MaxDataUriLength = 64 * 1024 * 1024;
 
         private static readonly string[] DataUriImageTypes = { "jpeg", "jpg", "png", "webp" };
 
-        /// <summary>
-        /// Reads and prepares a local image (see <see cref="ImagePreparer"/>): its type comes from its bytes, and a
-        /// file that is not a usable image is refused here, before anything is uploaded.
-        /// </summary>
-        public static (string image, SentImageInfo sent) FromFile(string path, ImagePreparationOptions options, CancellationToken cancellationToken)
-        {
-            var prepared = ImagePreparer.Prepare(path, options, cancellationToken);
-            var encodedLength = (prepared.Bytes.LongLength + 2) / 3 * 4;
-            if (encodedLength > MaxDataUriLength)
-            {
-                throw new FashnException(FashnErrorCodes.InvalidInputImage,
-                    $"'{path}' is {prepared.Bytes.LongLength / (1024.0 * 1024.0):0.#} MiB; sent as it is, its data would exceed the {MaxDataUriLength / (1024 * 1024)} MiB " +
-                    "this module uploads (FASHN names oversized uploads as the most common cause of its errors). Leave out -NoResize to send it scaled down.");
-            }
-            var sent = new SentImageInfo(prepared.MimeType, prepared.Width, prepared.Height, prepared.Bytes.LongLength, prepared.OriginalLength, prepared.Reencoded);
-            return (prepared.ToDataUri(), sent);
-        }
-
         /// <summary>Checks an http(s) URL or a data URI and returns it unchanged.</summary>
-        public static string ValidateReference(string reference)
+        public static string Validate(string reference)
         {
             if (string.IsNullOrWhiteSpace(reference))
             {

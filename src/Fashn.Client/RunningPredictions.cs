@@ -1,12 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
-using Fashn.Client;
 
-namespace FashnBackground
+namespace Fashn.Client
 {
     /// <summary>
-    /// The predictions of a batch still running at FASHN, so that a stop can say which ids to collect. Kept per input
+    /// The runner's predictions still running at FASHN, so that a stop can say which ids to collect. Kept per input
     /// (one file can be in several rows with different prompts), updated from worker threads as statuses change.
     /// </summary>
     internal sealed class RunningPredictions
@@ -32,15 +30,22 @@ namespace FashnBackground
             lock (_gate) _running.Remove(outcome);
         }
 
-        /// <summary>The warning after a stop: each running id with its input; null when none is running.</summary>
-        public string? StoppedMessage()
+        public IReadOnlyList<RunningPrediction> Snapshot()
         {
-            List<KeyValuePair<PredictionOutcome, string>> running;
-            lock (_gate) running = _running.ToList();
-            if (running.Count == 0) return null;
-            var lines = string.Join(Environment.NewLine, running.Select(p => $"  {p.Value}  {p.Key.Source}"));
-            return $"Stopped with {running.Count} prediction(s) still running at FASHN. Collect them with " +
-                   $"Get-FashnPrediction -Id <id> -Wait | Save-FashnOutput:{Environment.NewLine}{lines}";
+            lock (_gate) return _running.Select(p => new RunningPrediction(p.Value, p.Key.Source)).ToList();
         }
+    }
+
+    /// <summary>A prediction still running at FASHN, and the input it was made for.</summary>
+    public sealed class RunningPrediction
+    {
+        public RunningPrediction(string id, string source)
+        {
+            Id = id;
+            Source = source;
+        }
+
+        public string Id { get; }
+        public string Source { get; }
     }
 }

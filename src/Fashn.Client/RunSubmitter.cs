@@ -1,0 +1,63 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Fashn.Client
+{
+    /// <summary>
+    /// Sends run requests and waits for a free place at the service. A 429 ConcurrencyLimitExceeded is not a failure
+    /// but "wait until a running prediction finishes" (an earlier run's predictions, or another client on the same
+    /// key): the slots' ceiling is lowered and the request sent again, for up to
+    /// <see cref="FashnClientOptions.MaxConcurrencyWait"/> without using up retries; after that a refusal is retried
+    /// like any other 429, <see cref="FashnClientOptions.MaxRetries"/> times.
+    /// </summary>
+    public sealed class RunSubmitter
+    {
+        private readonly FashnApiClient _client;
+        private readonly PredictionSlots _slots;
+        private readonly RetryBackoff _backoff;
+
+        public RunSubmitter(FashnApiClient client, PredictionSlots slots)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _slots = slots ?? throw new ArgumentNullException(nameof(slots));
+            _backoff = new RetryBackoff(client.Options);
+        }
+
+        /// <summary>POST /v1/run, waiting out concurrency refusals. Returns the new prediction's id.</summary>
+        public async Task<string> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
+        {
+            var options = _client.Options;
+            var waiting = Stopwatch.StartNew();
+            var attemptsAfterWait = 0;
+            while (true)
+            {
+                try
+                {
+                    return await _client.RunAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FashnException ex) when (ex.ErrorCode == FashnErrorCodes.ConcurrencyLimitExceeded && ex.Answer != null)
+                {
+                    _slots.ServiceRefusedConcurrency();
+                    TimeSpan delay;
+                    if (waiting.Elapsed < options.MaxConcurrencyWait)
+                    {
+                        delay = ex.Answer.RetryAfter ?? _backoff.For(1);
+                    }
+                    else
+                    {
+                        attemptsAfterWait++;
+                        if (attemptsAfterWait > options.MaxRetries) throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait);
+                        delay = ex.Answer.RetryAfter ?? _backoff.For(attemptsAfterWait);
+                        if (delay > options.MaxRetryAfter)
+                        {
+                            throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait, _client.RetryAfterTooLong(delay));
+                        }
+                    }
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}
