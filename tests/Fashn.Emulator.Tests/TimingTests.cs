@@ -128,6 +128,30 @@ namespace Fashn.Emulator.Tests
             Assert.Equal(JsonValueKind.Null, queued.GetProperty("finishedAt").ValueKind);
         }
 
+        [Fact]
+        public void The_timing_options_are_read_from_the_command_line_with_their_defaults()
+        {
+            EmulatorOptions defaults = EmulatorCommandLine.Parse(Array.Empty<string>(), out _)!;
+            EmulatorOptions options = EmulatorCommandLine.Parse(new[]
+            {
+                "--processing-jitter", "0", "--timing-seed", "5", "--queue-delay-seconds", "8", "--queue-busy-above", "2",
+            }, out _)!;
+
+            Assert.Equal((0.15, null, 0.0, 3), (defaults.ProcessingJitter, defaults.TimingSeed, defaults.QueueDelaySeconds, defaults.QueueBusyAbove));
+            Assert.Equal((0.0, 5, 8.0, 2), (options.ProcessingJitter, options.TimingSeed, options.QueueDelaySeconds, options.QueueBusyAbove));
+            string help = EmulatorCommandLine.HelpText();
+            Assert.Contains("--processing-jitter <fraction>", help);
+            Assert.Contains("--queue-delay-seconds <s>", help);
+        }
+
+        [Fact]
+        public async Task A_negative_jitter_is_refused_at_start()
+        {
+            ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => StartAsync(o => o.ProcessingJitter = -0.1));
+
+            Assert.Contains("jitter", error.Message);
+        }
+
         /// <summary>An ISO 8601 moment in UTC (ending in Z), as a UTC DateTime.</summary>
         private static DateTime UtcMoment(JsonElement entry, string name)
         {
