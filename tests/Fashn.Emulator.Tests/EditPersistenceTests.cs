@@ -10,20 +10,16 @@ namespace Fashn.Emulator.Tests
     /// <summary>An edit prediction keeps its model, its further images and its settings across a stop and a start of an emulator on a data folder.</summary>
     public sealed class EditPersistenceTests : IDisposable
     {
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "fashn-emulator-edit-persist-" + Guid.NewGuid().ToString("N"));
+        private readonly TestFolder _data = new("fashn-emulator-edit-persist-");
 
-        public void Dispose()
-        {
-            if (Directory.Exists(_folder))
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-        }
+        private string Folder => _data.Path;
+
+        public void Dispose() => _data.Dispose();
 
         private Task<EmulatorServer> StartOnFolderAsync(Action<EmulatorOptions>? configure = null) =>
             StartAsync(options =>
             {
-                options.DataDirectory = _folder;
+                options.DataDirectory = Folder;
                 options.ProcessingJitter = 0;
                 configure?.Invoke(options);
             });
@@ -51,9 +47,9 @@ namespace Fashn.Emulator.Tests
             }
 
             // While stopped, each data-URI image waits on disk for the render.
-            Assert.True(File.Exists(Path.Combine(_folder, id, "input.bin")));
-            Assert.True(File.Exists(Path.Combine(_folder, id, "image_context.bin")));
-            Assert.True(File.Exists(Path.Combine(_folder, id, "mask.bin")));
+            Assert.True(File.Exists(Path.Combine(Folder, id, "input.bin")));
+            Assert.True(File.Exists(Path.Combine(Folder, id, "image_context.bin")));
+            Assert.True(File.Exists(Path.Combine(Folder, id, "mask.bin")));
 
             // The restarted emulator is told a short time: the prediction completes with what was kept.
             await using EmulatorServer second = await StartOnFolderAsync(o => o.EditProcessingSeconds["2k:quality"] = 1);
@@ -73,8 +69,8 @@ namespace Fashn.Emulator.Tests
                 (int width, int height) = SizeOf(bytes);
                 Assert.InRange(width * height, 2048 * 2048 * 0.99, 2048 * 2048);
             });
-            Assert.False(File.Exists(Path.Combine(_folder, id, "image_context.bin")));
-            Assert.False(File.Exists(Path.Combine(_folder, id, "mask.bin")));
+            Assert.False(File.Exists(Path.Combine(Folder, id, "image_context.bin")));
+            Assert.False(File.Exists(Path.Combine(Folder, id, "mask.bin")));
             JsonElement entryAfter = Assert.Single(await TimelineAsync(second));
             Assert.Equal("edit", entryAfter.GetProperty("model").GetString());
             Assert.Equal(1000 - 6, (await StatsAsync(second)).GetProperty("credits").GetInt64());

@@ -176,6 +176,22 @@ namespace Fashn.Emulator.Tests
         }
     }
 
+    /// <summary>A fresh folder under the temporary folder for one test, deleted with everything in it at the end.</summary>
+    internal sealed class TestFolder : IDisposable
+    {
+        public TestFolder(string prefix) => Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+
+        public string Path { get; }
+
+        public void Dispose()
+        {
+            if (Directory.Exists(Path))
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+        }
+    }
+
     /// <summary>A tiny loopback web server for URL inputs and webhook receivers.</summary>
     internal sealed class LoopbackSite : IAsyncDisposable
     {

@@ -11,26 +11,18 @@ namespace Fashn.Emulator.Tests
     /// pins is installed with <c>npm ci</c> into a folder of the test's own (npm's cache too), and sdk-check.mjs runs it.
     /// Needs node and npm, and the npm registry.
     /// </summary>
-    public sealed class SdkTests : IDisposable
+    public class SdkTests
     {
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "fashn-emulator-sdk-" + Guid.NewGuid().ToString("N"));
-
-        public void Dispose()
-        {
-            if (Directory.Exists(_folder))
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-        }
-
         [Fact]
         public async Task The_official_sdk_runs_background_change_and_edit_against_the_emulator()
         {
-            string temporary = Directory.CreateDirectory(Path.Combine(_folder, "tmp")).FullName;
+            using var own = new TestFolder("fashn-emulator-sdk-");
+            string folder = Directory.CreateDirectory(own.Path).FullName;
+            string temporary = Directory.CreateDirectory(Path.Combine(folder, "tmp")).FullName;
             var npmEnvironment = new Dictionary<string, string>
             {
                 // Nothing in the user's profile: npm's cache and logs stay in the test's folder.
-                ["npm_config_cache"] = Path.Combine(_folder, "npm-cache"),
+                ["npm_config_cache"] = Path.Combine(folder, "npm-cache"),
                 ["npm_config_update_notifier"] = "false",
                 ["npm_config_fund"] = "false",
                 ["npm_config_audit"] = "false",
@@ -38,14 +30,14 @@ namespace Fashn.Emulator.Tests
             string baseline = Path.Combine(EmulatorProcess.RepositoryRoot, "bench", "sdk-baseline");
             foreach (string file in new[] { "package.json", "package-lock.json" })
             {
-                File.Copy(Path.Combine(baseline, file), Path.Combine(_folder, file));
+                File.Copy(Path.Combine(baseline, file), Path.Combine(folder, file));
             }
 
-            File.Copy(Path.Combine(EmulatorProcess.RepositoryRoot, "tests", "Fashn.Emulator.Tests", "Sdk", "sdk-check.mjs"), Path.Combine(_folder, "sdk-check.mjs"));
-            await EmulatorProcess.RunToEndAsync(OperatingSystem.IsWindows() ? "npm.cmd" : "npm", new[] { "ci", "--ignore-scripts" }, _folder, temporary, npmEnvironment);
-            string photo = Path.Combine(_folder, "photo.jpg");
+            File.Copy(Path.Combine(EmulatorProcess.RepositoryRoot, "tests", "Fashn.Emulator.Tests", "Sdk", "sdk-check.mjs"), Path.Combine(folder, "sdk-check.mjs"));
+            await EmulatorProcess.RunToEndAsync(OperatingSystem.IsWindows() ? "npm.cmd" : "npm", new[] { "ci", "--ignore-scripts" }, folder, temporary, npmEnvironment);
+            string photo = Path.Combine(folder, "photo.jpg");
             File.WriteAllBytes(photo, RedSquareJpeg(96, 72));
-            string context = Path.Combine(_folder, "context.png");
+            string context = Path.Combine(folder, "context.png");
             File.WriteAllBytes(context, SolidPng(80, 60, new SKColor(30, 160, 60)));
 
             string emulatorFolder;
@@ -58,7 +50,7 @@ namespace Fashn.Emulator.Tests
                     ["FASHN_BASE_URL"] = server.BaseUri.AbsoluteUri.TrimEnd('/'),
                     ["FASHN_API_KEY"] = server.Options.ApiKey,
                 };
-                printed = await EmulatorProcess.RunToEndAsync("node", new[] { "sdk-check.mjs", photo, context }, _folder, temporary, sdkEnvironment);
+                printed = await EmulatorProcess.RunToEndAsync("node", new[] { "sdk-check.mjs", photo, context }, folder, temporary, sdkEnvironment);
             }
 
             using JsonDocument document = JsonDocument.Parse(printed.Trim().Split('\n')[^1]);
@@ -92,8 +84,10 @@ namespace Fashn.Emulator.Tests
             Assert.Equal(400, badRequest.GetProperty("status").GetInt32());
             Assert.Equal("BadRequest", badRequest.GetProperty("error").GetString());
 
-            // The emulator is stopped and its data folder gone; the test's own folder goes in Dispose.
+            // The emulator is stopped and its data folder gone; so is the test's own folder, npm's cache and node's temporary files with it.
             Assert.False(Directory.Exists(emulatorFolder));
+            own.Dispose();
+            Assert.False(Directory.Exists(folder));
         }
     }
 }

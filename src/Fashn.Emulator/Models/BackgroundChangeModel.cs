@@ -17,21 +17,8 @@ namespace Fashn.Emulator.Models
 
         public override string Name => ModelName;
 
-        public override bool TryReadInputs(JsonElement inputs, [NotNullWhen(true)] out PredictionInputs? read, out string problem)
-        {
-            read = null;
-            if (!InputFields.TryReadImage(inputs, out string image, out problem)
-                || !InputFields.TryReadPrompt(inputs, out string prompt, out problem)
-                || !InputFields.TryReadSeed(inputs, out long seed, out problem)
-                || !InputFields.TryReadOutputFormat(inputs, out OutputImageFormat format, out problem)
-                || !InputFields.TryReadReturnBase64(inputs, out bool returnBase64, out problem))
-            {
-                return false;
-            }
-
-            read = new PredictionInputs(image, prompt, seed, format, returnBase64);
-            return true;
-        }
+        public override bool TryReadInputs(JsonElement inputs, [NotNullWhen(true)] out PredictionInputs? read, out string problem) =>
+            InputFields.TryReadShared(inputs, out read, out problem);
 
         public override double ProcessingSeconds(PredictionInputs inputs) => _processingSeconds;
 

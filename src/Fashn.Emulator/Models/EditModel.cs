@@ -27,11 +27,7 @@ namespace Fashn.Emulator.Models
         public override bool TryReadInputs(JsonElement inputs, [NotNullWhen(true)] out PredictionInputs? read, out string problem)
         {
             read = null;
-            if (!InputFields.TryReadImage(inputs, out string image, out problem)
-                || !InputFields.TryReadPrompt(inputs, out string prompt, out problem)
-                || !InputFields.TryReadSeed(inputs, out long seed, out problem)
-                || !InputFields.TryReadOutputFormat(inputs, out OutputImageFormat format, out problem)
-                || !InputFields.TryReadReturnBase64(inputs, out bool returnBase64, out problem)
+            if (!InputFields.TryReadShared(inputs, out PredictionInputs? shared, out problem)
                 || !InputFields.TryReadOptionalImage(inputs, EditInputs.ImageContextField, out string? context, out problem)
                 || !InputFields.TryReadOptionalImage(inputs, EditInputs.MaskField, out string? mask, out problem)
                 || !InputFields.TryReadChoice(inputs, "resolution", EditInputs.Resolutions, out string resolution, out problem)
@@ -41,7 +37,7 @@ namespace Fashn.Emulator.Models
                 return false;
             }
 
-            read = new EditInputs(image, prompt, seed, format, returnBase64, context, mask, resolution, mode, count);
+            read = new EditInputs(shared.Image, shared.Prompt, shared.Seed, shared.OutputFormat, shared.ReturnBase64, context, mask, resolution, mode, count);
             return true;
         }
 

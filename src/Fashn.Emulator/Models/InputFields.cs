@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Fashn.Emulator.Imaging;
 
@@ -11,6 +12,23 @@ namespace Fashn.Emulator.Models
     {
         private const long DefaultSeed = 42;
         private const long MaxSeed = uint.MaxValue;
+
+        /// <summary>The inputs every model takes: image, prompt, seed, output_format and return_base64.</summary>
+        public static bool TryReadShared(JsonElement inputs, [NotNullWhen(true)] out PredictionInputs? shared, out string problem)
+        {
+            shared = null;
+            if (!TryReadImage(inputs, out string image, out problem)
+                || !TryReadPrompt(inputs, out string prompt, out problem)
+                || !TryReadSeed(inputs, out long seed, out problem)
+                || !TryReadOutputFormat(inputs, out OutputImageFormat format, out problem)
+                || !TryReadReturnBase64(inputs, out bool returnBase64, out problem))
+            {
+                return false;
+            }
+
+            shared = new PredictionInputs(image, prompt, seed, format, returnBase64);
+            return true;
+        }
 
         public static bool TryReadImage(JsonElement inputs, out string image, out string problem)
         {
