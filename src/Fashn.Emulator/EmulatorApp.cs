@@ -24,7 +24,8 @@ namespace Fashn.Emulator
             builder.WebHost.UseUrls(options.Urls);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
-                // Large base64 payloads are exactly what the real service struggles with; accept up to 64 MB here.
+                // Large base64 payloads are exactly what the real service struggles with: bodies up to 64 MB are read, so that
+                // --max-run-body-bytes can answer them as FASHN does (500); larger ones get Kestrel's 413.
                 kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
                 kestrel.AddServerHeader = !options.DocumentedHeadersOnly;
             });
