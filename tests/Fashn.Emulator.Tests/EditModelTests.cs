@@ -35,7 +35,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string body = EditBody(DataUri(RedSquareJpeg()), inputs => inputs[field] = JsonNode.Parse(json));
+            string body = EditBody(DataUri(SmallJpeg()), inputs => inputs[field] = JsonNode.Parse(json));
 
             using HttpResponseMessage response = await client.PostRunAsync(body);
 
@@ -51,7 +51,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string body = EditBody(DataUri(RedSquareJpeg(64, 48)), inputs => inputs["mask"] = PngDataUri(RightHalfMask(32, 24, 16)));
+            string body = EditBody(DataUri(SmallJpeg(64, 48)), inputs => inputs["mask"] = PngDataUri(RightHalfMask(32, 24, 16)));
 
             using HttpResponseMessage response = await client.PostRunAsync(body);
 
@@ -82,7 +82,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync(o => o.ProcessingJitter = 0);
             using HttpClient client = Client(server);
 
-            string id = await client.SubmitAsync(EditBody(DataUri(RedSquareJpeg(64, 48))));
+            string id = await client.SubmitAsync(EditBody(DataUri(SmallJpeg(64, 48))));
             (JsonElement final, HttpResponseMessage response, _) = await client.WaitFinishedAsync(id);
 
             Assert.Equal("completed", final.GetProperty("status").GetString());
@@ -124,7 +124,7 @@ namespace Fashn.Emulator.Tests
             foreach (string key in times.Keys)
             {
                 string[] parts = key.Split(':');
-                ids[key] = await client.SubmitAsync(EditBody(DataUri(RedSquareJpeg(64, 48)), inputs =>
+                ids[key] = await client.SubmitAsync(EditBody(DataUri(SmallJpeg(64, 48)), inputs =>
                 {
                     inputs["resolution"] = parts[0];
                     inputs["generation_mode"] = parts[1];
@@ -173,7 +173,7 @@ namespace Fashn.Emulator.Tests
                 o.EditCreditsPerImage = parsed.EditCreditsPerImage;
             });
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(EditBody(DataUri(RedSquareJpeg()), inputs => inputs["generation_mode"] = "fast"));
+            string id = await client.SubmitAsync(EditBody(DataUri(SmallJpeg()), inputs => inputs["generation_mode"] = "fast"));
             (_, HttpResponseMessage response, _) = await client.WaitFinishedAsync(id);
 
             Assert.Equal("4", response.Headers.GetValues("x-fashn-credits-used").Single());
@@ -185,7 +185,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(EditBody(DataUri(RedSquareJpeg()), inputs =>
+            string id = await client.SubmitAsync(EditBody(DataUri(SmallJpeg()), inputs =>
             {
                 inputs["num_images"] = 3;
                 inputs["generation_mode"] = "quality";
@@ -200,7 +200,7 @@ namespace Fashn.Emulator.Tests
             byte[][] outputs = await OutputsAsync(final);
             string[] pixels = outputs.Select(bytes =>
             {
-                using var bitmap = ImagingTestImages.DecodeOutput(bytes, SkiaSharp.SKEncodedImageFormat.Png);
+                using var bitmap = ImagingMeasures.DecodeOutput(bytes, SkiaSharp.SKEncodedImageFormat.Png);
                 return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bitmap.Bytes));
             }).ToArray();
             Assert.Equal(3, pixels.Distinct().Count());
@@ -212,7 +212,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(EditBody(DataUri(RedSquareJpeg()), inputs =>
+            string id = await client.SubmitAsync(EditBody(DataUri(SmallJpeg()), inputs =>
             {
                 inputs["num_images"] = 2;
                 inputs["return_base64"] = true;

@@ -24,7 +24,7 @@ namespace Fashn.Emulator.Tests
                 configure?.Invoke(options);
             });
 
-        private static string EditOf2kQualityTwoImages() => EditBody(DataUri(RedSquareJpeg(64, 48)), inputs =>
+        private static string EditOf2kQualityTwoImages() => EditBody(DataUri(SmallJpeg(64, 48)), inputs =>
         {
             inputs["image_context"] = PngDataUri(SolidPng(80, 60, new SKColor(30, 160, 60)));
             inputs["mask"] = PngDataUri(RightHalfMask(64, 48, 32));

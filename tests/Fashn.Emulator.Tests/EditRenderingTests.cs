@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using SkiaSharp;
 using Xunit;
 using static Fashn.Emulator.Tests.EditTestKit;
+using Fashn.Testing;
 using static Fashn.Emulator.Tests.EmulatorTestKit;
 
 namespace Fashn.Emulator.Tests
@@ -13,7 +14,7 @@ namespace Fashn.Emulator.Tests
         private static readonly SKColor ContextGreen = new(30, 160, 60);
 
         /// <summary>A red disc on grey, 120x90: the subject in the middle, plain backdrop at the edges.</summary>
-        private static byte[] Subject() => ImagingTestImages.RedDiscOnGrey(120, 90, SKEncodedImageFormat.Png);
+        private static byte[] Subject() => TestImages.RedDiscOnGrey(120, 90, SKEncodedImageFormat.Png);
 
         private static async Task<SKBitmap> EditOnceAsync(EmulatorServer server, string body)
         {
@@ -21,7 +22,7 @@ namespace Fashn.Emulator.Tests
             string id = await client.SubmitAsync(body);
             JsonElement final = (await client.WaitFinishedAsync(id)).Final;
             Assert.Equal("completed", final.GetProperty("status").GetString());
-            return ImagingTestImages.DecodeOutput((await OutputsAsync(final)).Single(), SKEncodedImageFormat.Png);
+            return ImagingMeasures.DecodeOutput((await OutputsAsync(final)).Single(), SKEncodedImageFormat.Png);
         }
 
         private static bool IsGreen((double R, double G, double B) c) => c.G > 120 && c.G > c.R + 60 && c.G > c.B + 60;
@@ -75,7 +76,7 @@ namespace Fashn.Emulator.Tests
             using SKBitmap output = await EditOnceAsync(server, EditBody(PngDataUri(Subject())));
 
             Assert.True(IsRed(ColourAt(output, 0.5, 0.5)), $"centre {ColourAt(output, 0.5, 0.5)}");
-            Assert.False(IsGrey(ImagingTestImages.MeanBorderColour(output)), "the grey backdrop was not replaced");
+            Assert.False(IsGrey(ImagingMeasures.MeanBorderColour(output)), "the grey backdrop was not replaced");
         }
 
         [Fact]

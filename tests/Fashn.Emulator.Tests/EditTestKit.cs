@@ -69,7 +69,7 @@ namespace Fashn.Emulator.Tests
         {
             int half = Math.Max(1, Math.Min(bitmap.Width, bitmap.Height) / 40);
             int cx = (int)(bitmap.Width * fx), cy = (int)(bitmap.Height * fy);
-            return ImagingTestImages.MeanColour(bitmap, new SKRectI(cx - half, cy - half, cx + half, cy + half));
+            return ImagingMeasures.MeanColour(bitmap, new SKRectI(cx - half, cy - half, cx + half, cy + half));
         }
     }
 }

@@ -21,14 +21,14 @@ namespace Fashn.Emulator.Tests
             void Keep(string what, HttpResponseMessage response) =>
                 answers[what] = response.Headers.Concat(response.Content.Headers).Select(h => h.Key.ToLowerInvariant()).ToHashSet();
 
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
-            using (HttpResponseMessage limited = await client.PostRunAsync(RunBody(DataUri(RedSquareJpeg()))))
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
+            using (HttpResponseMessage limited = await client.PostRunAsync(RunBody(DataUri(SmallJpeg()))))
             {
                 Assert.Equal((HttpStatusCode)429, limited.StatusCode);
                 Keep("rate-limited run", limited);
             }
 
-            using (HttpResponseMessage injected = await client.PostRunAsync(RunBody(DataUri(RedSquareJpeg())), fault: "status-429"))
+            using (HttpResponseMessage injected = await client.PostRunAsync(RunBody(DataUri(SmallJpeg())), fault: "status-429"))
             {
                 Keep("injected 429", injected);
             }

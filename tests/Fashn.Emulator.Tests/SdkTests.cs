@@ -36,7 +36,7 @@ namespace Fashn.Emulator.Tests
             File.Copy(Path.Combine(EmulatorProcess.RepositoryRoot, "tests", "Fashn.Emulator.Tests", "Sdk", "sdk-check.mjs"), Path.Combine(folder, "sdk-check.mjs"));
             await EmulatorProcess.RunToEndAsync(OperatingSystem.IsWindows() ? "npm.cmd" : "npm", new[] { "ci", "--ignore-scripts" }, folder, temporary, npmEnvironment);
             string photo = Path.Combine(folder, "photo.jpg");
-            File.WriteAllBytes(photo, RedSquareJpeg(96, 72));
+            File.WriteAllBytes(photo, SmallJpeg(96, 72));
             string context = Path.Combine(folder, "context.png");
             File.WriteAllBytes(context, SolidPng(80, 60, new SKColor(30, 160, 60)));
 

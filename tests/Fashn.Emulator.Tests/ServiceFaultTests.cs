@@ -17,7 +17,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync(o => o.Credits = 10);
             using HttpClient client = Client(server);
 
-            using HttpResponseMessage response = await client.PostRunAsync(RunBody(DataUri(RedSquareJpeg())), fault: status);
+            using HttpResponseMessage response = await client.PostRunAsync(RunBody(DataUri(SmallJpeg())), fault: status);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             string id = (await ReadJsonAsync(response)).GetProperty("id").GetString()!;
             (JsonElement final, HttpResponseMessage statusResponse, List<string> seen) = await client.WaitFinishedAsync(id);
@@ -56,7 +56,7 @@ namespace Fashn.Emulator.Tests
                 var ids = new List<string>();
                 for (int i = 0; i < 20; i++)
                 {
-                    ids.Add(await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), seed: i)));
+                    ids.Add(await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), seed: i)));
                 }
 
                 JsonElement[] timeline = await TimelineWhenFinishedAsync(server, ids.Count);
@@ -80,8 +80,8 @@ namespace Fashn.Emulator.Tests
         [Fact]
         public async Task A_run_body_over_the_limit_answers_500_InternalServerError_and_creates_nothing()
         {
-            string small = RunBody(DataUri(RedSquareJpeg()));
-            string large = RunBody(DataUri(RedSquareJpeg()), prompt: "studio " + new string('x', 100));
+            string small = RunBody(DataUri(SmallJpeg()));
+            string large = RunBody(DataUri(SmallJpeg()), prompt: "studio " + new string('x', 100));
             // The limit is the small body's size: at the limit is accepted, one byte over is not.
             await using EmulatorServer server = await StartAsync(o => o.MaxRunBodyBytes = Encoding.UTF8.GetByteCount(small));
             using HttpClient client = Client(server);

@@ -23,7 +23,7 @@ namespace Fashn.Emulator.Tests
                 o.RunLimit = 10 * Count;
             });
             using HttpClient client = Client(server);
-            string body = RunBody(DataUri(RedSquareJpeg()));
+            string body = RunBody(DataUri(SmallJpeg()));
             for (int i = 0; i < Count; i++)
             {
                 await client.SubmitAsync(body);
@@ -54,6 +54,40 @@ namespace Fashn.Emulator.Tests
         }
 
         [Fact]
+        public async Task Background_change_end_to_end_averages_the_models_time_with_the_default_jitter()
+        {
+            var defaults = new EmulatorOptions();
+            const double timeScale = 0.1;
+            await using EmulatorServer server = await StartAsync(o =>
+            {
+                // The service's defaults for times; only the clock runs ten times faster.
+                o.TimeScale = timeScale;
+                o.ProcessingSeconds = defaults.ProcessingSeconds;
+                o.ProcessingJitter = defaults.ProcessingJitter;
+                o.QueueDelaySeconds = defaults.QueueDelaySeconds;
+                o.TimingSeed = 11;
+                o.ConcurrencyLimit = Count;
+                o.RunLimit = 10 * Count;
+            });
+            using HttpClient client = Client(server);
+            for (int i = 0; i < Count; i++)
+            {
+                await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), seed: i));
+            }
+
+            JsonElement[] timeline = await TimelineWhenFinishedAsync(server, Count);
+
+            // From created to finished as the emulator's timeline records it, in the service's seconds.
+            double[] endToEnd = timeline
+                .Select(entry => (UtcMoment(entry, "finishedAt") - UtcMoment(entry, "createdAt")).TotalSeconds / timeScale)
+                .ToArray();
+            // 0.5 s starting + 0.5 s in_queue + 12 s processing on average: the jitter spreads the times, not their mean.
+            // The upper margin is for timers that fire late on a busy machine, never early.
+            Assert.InRange(endToEnd.Average(), 12.5, 14.5);
+            Assert.True(endToEnd.Max() - endToEnd.Min() > 2, $"end to end from {endToEnd.Min()} to {endToEnd.Max()} s");
+        }
+
+        [Fact]
         public async Task A_jitter_of_0_gives_every_prediction_the_models_time()
         {
             double[] times = await ProcessingTimesAsync(seed: 7, jitter: 0);
@@ -77,7 +111,7 @@ namespace Fashn.Emulator.Tests
             string[] ids = new string[4];
             for (int i = 0; i < ids.Length; i++)
             {
-                ids[i] = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), seed: i));
+                ids[i] = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), seed: i));
             }
 
             JsonElement[] timeline = await TimelineAsync(server);
@@ -103,10 +137,10 @@ namespace Fashn.Emulator.Tests
                 o.ProcessingJitter = 0;
             });
             using HttpClient client = Client(server);
-            string done = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string done = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
             await client.WaitFinishedAsync(done);
-            string running = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), seed: 1));
-            string waiting = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), seed: 2));
+            string running = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), seed: 1));
+            string waiting = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), seed: 2));
 
             JsonElement[] timeline = await TimelineAsync(server);
 
