@@ -20,6 +20,7 @@ namespace Fashn.Emulator
             new("--queue-busy-above", "<n>", "Busy: more than this many predictions already running.", o => Num(o.QueueBusyAbove), (o, v) => o.QueueBusyAbove = Int(v)),
             new("--edit-times", "<res:mode=s,...>", "Edit processing seconds to override (scaled), e.g. 4k:quality=110.", o => EditTariff.Describe(o.EditProcessingSeconds), (o, v) => EditTariff.Override(o.EditProcessingSeconds, v, Double)),
             new("--edit-credits", "<res:mode=n,...>", "Edit credits per output image to override, e.g. 1k:fast=1.", o => EditTariff.Describe(o.EditCreditsPerImage), (o, v) => EditTariff.Override(o.EditCreditsPerImage, v, Int)),
+            new("--retired-models", "<m1,m2>", "Models a new run is refused for with 400 Unknown model_name (e.g. background-change).", o => o.RetiredModels.Length == 0 ? "none" : string.Join(",", o.RetiredModels), (o, v) => o.RetiredModels = List(v)),
             new("--time-scale", "<factor>", "Multiplies every duration (0.1 = ten times faster).", o => Num(o.TimeScale), (o, v) => o.TimeScale = Double(v)),
             new("--credits", "<n>", "Starting credit balance (total).", o => Num(o.Credits), (o, v) => o.Credits = Long(v)),
             new("--subscription-credits", "<n>", "Part of the balance that is subscription credit (spent first).", o => Num(o.SubscriptionCredits), (o, v) => o.SubscriptionCredits = Long(v)),

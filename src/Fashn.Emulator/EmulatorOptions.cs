@@ -41,6 +41,13 @@ namespace Fashn.Emulator
         /// <summary>The edit model's credits per output image by <c>"&lt;resolution&gt;:&lt;mode&gt;"</c>; unconfirmed defaults within FASHN's 1-5.</summary>
         public Dictionary<string, int> EditCreditsPerImage { get; set; } = EditTariff.DefaultCredits();
 
+        /// <summary>
+        /// Models no longer served to new runs, as when FASHN retires background-change (its date and answer are
+        /// unconfirmed): a run answers 400 BadRequest "Unknown model_name", as for any model it does not serve.
+        /// Predictions of a retired model made before still answer their status.
+        /// </summary>
+        public string[] RetiredModels { get; set; } = Array.Empty<string>();
+
         /// <summary>Multiplies every duration: phases, processing, rate windows, output lifetimes, webhook retry delays.</summary>
         public double TimeScale { get; set; } = 1;
 
@@ -157,6 +164,11 @@ namespace Fashn.Emulator
                 || EditProcessingSeconds.Values.Any(seconds => !(seconds >= 0)) || EditCreditsPerImage.Values.Any(credits => credits < 0))
             {
                 throw new ArgumentException("The edit times and credits need an entry of 0 or more for every <resolution>:<mode> (1k/2k/4k, fast/balanced/quality) and no other.");
+            }
+
+            if (RetiredModels.Any(name => name != BackgroundChangeModel.ModelName && name != EditModel.ModelName))
+            {
+                throw new ArgumentException($"Only served models can be retired ('{BackgroundChangeModel.ModelName}', '{EditModel.ModelName}'); got {string.Join(", ", RetiredModels.Select(name => $"'{name}'"))}.");
             }
 
             if (MaxRunBodyBytes < 0)

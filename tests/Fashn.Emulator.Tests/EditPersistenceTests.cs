@@ -99,5 +99,41 @@ namespace Fashn.Emulator.Tests
             Assert.Equal(before, await OutputsAsync(json));
             Assert.Equal("edit", Assert.Single(await TimelineAsync(second)).GetProperty("model").GetString());
         }
+
+        [Fact]
+        public async Task A_retired_background_change_refuses_new_runs_as_an_unknown_model_while_its_earlier_predictions_answer()
+        {
+            string earlier;
+            await using (EmulatorServer first = await StartOnFolderAsync())
+            {
+                using HttpClient client = Client(first);
+                earlier = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
+                await client.WaitFinishedAsync(earlier);
+            }
+
+            await using EmulatorServer retired = await StartOnFolderAsync(o => o.RetiredModels = new[] { "background-change" });
+            using HttpClient again = Client(retired);
+            using HttpResponseMessage refused = await again.PostRunAsync(RunBody(DataUri(SmallJpeg(variant: 1))));
+            using HttpResponseMessage status = await again.GetAsync("v1/status/" + earlier);
+
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            JsonElement error = await ReadJsonAsync(refused);
+            Assert.Equal("BadRequest", error.GetProperty("error").GetString());
+            Assert.Equal("Unknown model_name 'background-change'. This emulator serves 'edit'.", error.GetProperty("message").GetString());
+            Assert.Equal("completed", (await ReadJsonAsync(status)).GetProperty("status").GetString());
+            // edit, its successor, is still served.
+            string edit = await again.SubmitAsync(EditBody(DataUri(SmallJpeg(variant: 2))));
+            Assert.Equal("completed", (await again.WaitFinishedAsync(edit)).Final.GetProperty("status").GetString());
+        }
+
+        [Fact]
+        public async Task Retired_models_are_read_from_the_command_line_and_only_a_served_one_can_be_retired()
+        {
+            EmulatorOptions options = EmulatorCommandLine.Parse(new[] { "--retired-models", "background-change" }, out _)!;
+            Assert.Equal(new[] { "background-change" }, options.RetiredModels);
+
+            ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => StartAsync(o => o.RetiredModels = new[] { "try-on" }));
+            Assert.Contains("'try-on'", error.Message);
+        }
     }
 }
