@@ -223,6 +223,23 @@ public sealed class ModelRetirementTests
     }
 
     [Fact]
+    public async Task TheInputsWaitingForTheirTurnAreNotSentOnceTheModelIsGone()
+    {
+        var handler = new FakeHandler((_, _) => Task.FromResult(FakeHandler.ApiError(HttpStatusCode.BadRequest, "BadRequest", "Unknown model_name 'background-change'")));
+        using var client = TestClients.Create(handler);
+        var runner = new PredictionRunner(client, new ServiceBudget(client.Options.Limits), throttleLimit: 1);
+
+        var runs = Enumerable.Range(0, 3)
+            .Select(i => runner.RunAsync(PredictionJob.FromReference($"https://example.com/{i}.jpg", new PredictionSettings("studio")), true, null, default))
+            .ToArray();
+        var first = await runs[0];
+
+        Assert.Equal(FashnErrorCodes.ModelDiscontinued, first.Failure!.ErrorCode);
+        foreach (var waiting in runs.Skip(1)) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
     public async Task OtherRefusalsStayWhatTheyAre()
     {
         var (aboutThePrompt, _) = await RunAsync(FakeHandler.ApiError(HttpStatusCode.BadRequest, "BadRequest", "inputs.prompt is required"));
@@ -239,11 +256,12 @@ public sealed class ModelRetirementTests
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { TimeScale = 0.02, RetiredModels = ["background-change"] });
         var options = new FashnClientOptions(EmulatorOptions.DefaultApiKey, emulator.BaseUri);
         using var client = new FashnApiClient(options, new RequestWindows(options.Limits));
-        var runner = new PredictionRunner(client, new ServiceBudget(options.Limits), 1);
+        var budget = new ServiceBudget(options.Limits);
         var image = "data:image/jpeg;base64," + Convert.ToBase64String(SubjectOnBackdrop(64, 48, SKEncodedImageFormat.Jpeg));
 
-        var retired = await runner.RunAsync(PredictionJob.FromReference(image, new PredictionSettings("studio")), true, null, default);
-        var edited = await runner.RunAsync(PredictionJob.FromReference(image, new PredictionSettings("studio", modelName: "edit", numImages: 2)), true, TimeSpan.FromSeconds(60), default);
+        // A command each, as the user runs them: the refusal stops the rest of its own command.
+        var retired = await new PredictionRunner(client, budget, 1).RunAsync(PredictionJob.FromReference(image, new PredictionSettings("studio")), true, null, default);
+        var edited = await new PredictionRunner(client, budget, 1).RunAsync(PredictionJob.FromReference(image, new PredictionSettings("studio", modelName: "edit", numImages: 2)), true, TimeSpan.FromSeconds(60), default);
 
         Assert.Equal(FashnErrorCodes.ModelDiscontinued, retired.Failure!.ErrorCode);
         Assert.Contains("Unknown model_name 'background-change'", retired.Failure.Message);

@@ -1,6 +1,6 @@
 # Invoke-FashnBackgroundChange on edit, background-change's successor, end to end against the emulator: a photo with
 # an image context and two outputs at 2k, saved as photo.png and photo_1.png at that tier's size, with the credits the
-# service billed; edit's parameters completed by Tab, and refused for background-change before anything is sent.
+# service billed; edit's parameters refused for background-change before anything is sent; a retired background-change.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
@@ -41,11 +41,6 @@ BeforeAll {
         try { $zlib.CopyTo($inflated) } finally { $zlib.Dispose() }
         $inflated.Length | Should -Be ($rowBytes * $height) -Because "$Path should hold every row of its $width x $height pixels"
         [pscustomobject]@{ Width = [int]$width; Height = [int]$height }
-    }
-
-    # What Tab offers at the end of the line.
-    function Get-Completion([string] $Line) {
-        @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches)
     }
 }
 
@@ -127,10 +122,24 @@ Describe 'Invoke-FashnBackgroundChange -ModelName edit' {
         (Get-RunCount) | Should -Be $runs
     }
 
-    It 'completes <Parameter> with its values' -ForEach @(
-        @{ Parameter = '-Resolution'; Expected = @('1k', '2k', '4k') }
-        @{ Parameter = '-GenerationMode'; Expected = @('balanced', 'fast', 'quality') }
-    ) {
-        (Get-Completion "Invoke-FashnBackgroundChange -ModelName edit $Parameter ").CompletionText | Sort-Object | Should -Be $Expected
+    It 'once FASHN has retired background-change, the batch stops with one error that says to use -ModelName edit, and edit still runs' {
+        $retired = Start-TestEmulator -Arguments '--time-scale', '0.02', '--retired-models', 'background-change'
+        try {
+            $at = @{ BaseUri = $retired.BaseUri; ApiKey = $retired.ApiKey; NoJournal = $true }
+            $batch = New-TestPhotoSet -Path (Join-Path $TestDrive 'retired') -Name 'a.png', 'b.png', 'c.png'
+
+            $thrown = $null
+            try { Get-ChildItem $batch -Filter *.png | Invoke-FashnBackgroundChange -Prompt 'studio' -Wait @at -ThrottleLimit 1 -ErrorAction Stop }
+            catch { $thrown = $_ }
+            $edited = Invoke-FashnBackgroundChange -Path (Join-Path $batch 'a.png') -ModelName edit -Prompt 'studio' -Wait @at
+
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'Fashn.ModelDiscontinued,*'
+            $thrown.Exception.Message | Should -BeLike "*Unknown model_name 'background-change'*run the command again with -ModelName edit*"
+            Get-EmulatorRequestCount $retired -Method POST -Route '/v1/run' | Should -Be 2 -Because 'one refused run stops the rest; then the edit'
+            $edited.Status | Should -Be 'completed'
+        }
+        finally {
+            Stop-TestEmulator $retired
+        }
     }
 }
