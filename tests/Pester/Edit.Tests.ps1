@@ -113,12 +113,14 @@ Describe 'Invoke-FashnBackgroundChange -ModelName edit' {
         (Get-RunCount) | Should -Be $runs
     }
 
-    It 'an -ImageContext file that is missing stops the command before anything is sent, naming it' {
+    It 'an -ImageContext that is missing or on no drive stops the command before anything is sent, naming it' {
         $runs = Get-RunCount
         $missing = Join-Path $TestDrive 'no-such-background.jpg'
 
         { Invoke-FashnBackgroundChange -Path $photo @edit -ImageContext $missing -ErrorAction Stop } |
             Should -Throw -ExpectedMessage "*image context*$missing*does not exist*"
+        { Invoke-FashnBackgroundChange -Path $photo @edit -ImageContext 'NoSuchDrive:/beach.jpg' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Fashn.InvalidArgument,*' -ExpectedMessage "*'NoSuchDrive:/beach.jpg' is neither a file system path nor an http(s) URL or data URI*"
         (Get-RunCount) | Should -Be $runs
     }
 

@@ -244,8 +244,13 @@ namespace FashnBackground.Commands
             catch (FashnException ex)
             {
                 ThrowTerminatingError(FashnErrorRecords.For(ex, text.Length > 200 ? text.Substring(0, 200) + "..." : text));
-                return null;
             }
+            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                ThrowTerminatingError(FashnErrorRecords.InvalidArgument(
+                    $"The image context (-ImageContext) '{text}' is neither a file system path nor an http(s) URL or data URI: {ex.Message}", text));
+            }
+            return null;
         }
 
         private PredictionJournal? OpenJournal()
