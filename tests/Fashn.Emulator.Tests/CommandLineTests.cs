@@ -98,6 +98,24 @@ namespace Fashn.Emulator.Tests
             Assert.Contains("(default: fa-emulator-devkey)", help);
         }
 
+        [Fact]
+        public void Every_option_of_the_help_is_in_the_options_table_of_docs_emulator_md()
+        {
+            string docs = File.ReadAllText(Path.Combine(EmulatorProcess.RepositoryRoot, "docs", "emulator.md"));
+            string[] tableRows = docs.Split('\n').Where(line => line.StartsWith("| `--", StringComparison.Ordinal)).ToArray();
+            string[] options = EmulatorCommandLine.HelpText().Split('\n')
+                .Select(line => line.Trim())
+                .Where(line => line.StartsWith("--", StringComparison.Ordinal))
+                .Select(line => line.Split(' ')[0])
+                .ToArray();
+
+            Assert.Contains("--max-run-body-bytes", options);
+            foreach (string option in options)
+            {
+                Assert.Contains(tableRows, row => row.Contains("`" + option + " ", StringComparison.Ordinal) || row.Contains("`" + option + "`", StringComparison.Ordinal));
+            }
+        }
+
         [Theory]
         [InlineData("--no-such-option")]
         [InlineData("--credits")]
