@@ -17,8 +17,11 @@ namespace Fashn.Emulator
         /// <summary>The one API key accepted in <c>Authorization: Bearer</c>.</summary>
         public string ApiKey { get; set; } = DefaultApiKey;
 
-        /// <summary>How long a background-change prediction stays in <c>processing</c> on average (scaled); the real model takes about 12 s.</summary>
-        public double ProcessingSeconds { get; set; } = 12;
+        /// <summary>
+        /// How long a background-change prediction stays in <c>processing</c> on average (scaled): 11 s, so that with
+        /// 0.5 s <c>starting</c> and 0.5 s <c>in_queue</c> it takes the real model's 12 s end to end.
+        /// </summary>
+        public double ProcessingSeconds { get; set; } = 11;
 
         /// <summary>
         /// Spread of processing times: the coefficient of variation of a log-normal around the model's time, whose mean

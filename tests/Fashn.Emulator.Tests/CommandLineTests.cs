@@ -60,7 +60,7 @@ namespace Fashn.Emulator.Tests
 
             Assert.Equal("http://127.0.0.1:0", options.Urls);
             Assert.Equal("fa-emulator-devkey", options.ApiKey);
-            Assert.Equal(12, options.ProcessingSeconds);
+            Assert.Equal(11, options.ProcessingSeconds);
             Assert.Equal(1, options.TimeScale);
             Assert.Equal(1000, options.Credits);
             Assert.Equal(6, options.ConcurrencyLimit);
