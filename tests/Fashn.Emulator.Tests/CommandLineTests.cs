@@ -94,7 +94,7 @@ namespace Fashn.Emulator.Tests
             }
 
             Assert.Contains(lines, line => line.TrimStart().StartsWith("--help", StringComparison.Ordinal));
-            Assert.Contains("(default: 12)", help);
+            Assert.Contains("(default: 11)", help);
             Assert.Contains("(default: fa-emulator-devkey)", help);
         }
 
