@@ -145,11 +145,13 @@ Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
     It 'a stop while a later command of the pipeline is busy still names every running id' {
         # -ThrottleLimit 1: the first result goes down the pipeline into a long sleep, the second prediction starts,
         # and the stop comes while the pipeline thread is in ForEach-Object, not in Invoke-FashnBackgroundChange.
+        # Predictions of 20 s here: the second one is surely still running when the stop comes, however busy the machine.
+        $slowEmulator = Start-TestEmulator -Arguments '--time-scale', '1', '--processing-seconds', '20', '--processing-jitter', '0'
         $photos = New-TestPhotoSet -Path (Join-Path $TestDrive 'downstream') -Name 'first.png', 'second.png', 'third.png'
         $journal = Join-Path $TestDrive 'downstream.jsonl'
         $powershell = [powershell]::Create()
         try {
-            $null = $powershell.AddScript((New-ChildSessionScript -Emulator $script:emulator -JournalPath $journal -Body @"
+            $null = $powershell.AddScript((New-ChildSessionScript -Emulator $slowEmulator -JournalPath $journal -Body @"
 Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
     Invoke-FashnBackgroundChange -Prompt 'studio' -Wait -ThrottleLimit 1 |
     ForEach-Object { Start-Sleep -Seconds 120 }
@@ -165,12 +167,13 @@ Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
             $running = @($ids.Started | Where-Object { $ids.Finished -notcontains $_ })
             $running | Should -Not -BeNullOrEmpty
             $warnings = @($powershell.Streams.Warning | ForEach-Object Message)
-            $warnings | Should -HaveCount 1 -Because 'the predictions still running are named even when another command was running at the stop'
+            $atFashn = @($running | ForEach-Object { "$_ is $((Get-FashnPrediction -Id $_ -BaseUri $slowEmulator.BaseUri -ApiKey $slowEmulator.ApiKey).Status)" })
+            $warnings | Should -HaveCount 1 -Because "the predictions still running are named even when another command was running at the stop (at the emulator: $($atFashn -join '; '))"
             foreach ($id in $running) { $warnings[0] | Should -Match $id }
         }
         finally {
             $powershell.Dispose()
+            Stop-TestEmulator $slowEmulator
         }
-        Get-FashnPrediction -Id $running -Wait | Out-Null # let them finish before the emulator stops
     }
 }
