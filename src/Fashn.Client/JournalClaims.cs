@@ -1,0 +1,94 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Fashn.Client
+{
+    /// <summary>
+    /// One command at a time, on the whole machine, decides whether an input is submitted: it holds the input's claim
+    /// while it looks in the journal and, when nothing there can be collected, submits and records the new prediction.
+    /// A second command (another pwsh running the same batch, or the same file given twice) waits for the claim, then
+    /// finds that prediction in the journal and collects it instead of paying again.
+    /// A claim is an <see cref="OsFileLock"/> on one of 256 files in a folder beside the journal (journal.jsonl.claims),
+    /// chosen by the input's key: a fixed set, so nothing piles up, and two inputs that share a file only take turns
+    /// for their submission. It dies with its process, so a crashed command never leaves an input claimed.
+    /// </summary>
+    internal sealed class JournalClaims
+    {
+        private const int Buckets = 256;
+
+        private readonly string _folder;
+        private readonly SemaphoreSlim[] _inProcess = new SemaphoreSlim[Buckets];
+
+        public JournalClaims(string journalPath)
+        {
+            _folder = journalPath + ".claims";
+            for (var i = 0; i < Buckets; i++) _inProcess[i] = new SemaphoreSlim(1, 1);
+        }
+
+        /// <summary>
+        /// Waits for the claim on <paramref name="key"/>, at most <paramref name="wait"/> (then <see cref="FashnErrorCodes.JournalBusy"/>
+        /// for <paramref name="source"/>); disposing the result gives it up.
+        /// </summary>
+        public async Task<IDisposable> TakeAsync(string key, string source, TimeSpan wait, CancellationToken cancellationToken)
+        {
+            var bucket = BucketOf(key);
+            var waited = Stopwatch.StartNew();
+            if (!await _inProcess[bucket].WaitAsync(wait, cancellationToken).ConfigureAwait(false)) throw Busy(source, wait);
+            try
+            {
+                var path = Path.Combine(_folder, bucket.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) + ".claim");
+                Directory.CreateDirectory(_folder);
+                var delay = TimeSpan.Zero;
+                while (true)
+                {
+                    var held = OsFileLock.TryTake(path);
+                    if (held != null) return new Claim(held, _inProcess[bucket]);
+                    if (waited.Elapsed > wait) throw Busy(source, wait);
+                    delay = OsFileLock.NextDelay(delay);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                _inProcess[bucket].Release();
+                throw;
+            }
+        }
+
+        private static FashnException Busy(string source, TimeSpan wait) =>
+            new FashnException(FashnErrorCodes.JournalBusy,
+                $"Another command on this journal has been submitting '{source}' for over {wait.TotalMinutes:0.#} minutes, so nothing was sent for it here " +
+                "(that would pay for it twice). Run the command again once the other one has finished: it then collects that prediction.");
+
+        private static int BucketOf(string key)
+        {
+            using var sha = SHA256.Create();
+            return sha.ComputeHash(Encoding.UTF8.GetBytes(key))[0];
+        }
+
+        private sealed class Claim : IDisposable
+        {
+            private FileStream? _held;
+            private readonly SemaphoreSlim _inProcess;
+
+            public Claim(FileStream held, SemaphoreSlim inProcess)
+            {
+                _held = held;
+                _inProcess = inProcess;
+            }
+
+            public void Dispose()
+            {
+                if (_held == null) return;
+                _held.Dispose();
+                _held = null;
+                _inProcess.Release();
+            }
+        }
+    }
+}
