@@ -13,7 +13,7 @@ namespace Fashn.Client
     /// while it looks in the journal and, when nothing there can be collected, submits and records the new prediction.
     /// A second command (another pwsh running the same batch, or the same file given twice) waits for the claim, then
     /// finds that prediction in the journal and collects it instead of paying again.
-    /// A claim is an <see cref="OsFileLock"/> on one of 256 files in a folder beside the journal (journal.jsonl.claims),
+    /// A claim is an <see cref="OsFileLock"/> on one of 256 files in the journal's locks folder (journal.jsonl.locks),
     /// chosen by the input's key: a fixed set, so nothing piles up, and two inputs that share a file only take turns
     /// for their submission. It dies with its process, so a crashed command never leaves an input claimed.
     /// </summary>
@@ -24,9 +24,9 @@ namespace Fashn.Client
         private readonly string _folder;
         private readonly SemaphoreSlim[] _inProcess = new SemaphoreSlim[Buckets];
 
-        public JournalClaims(string journalPath)
+        public JournalClaims(string locksFolder)
         {
-            _folder = journalPath + ".claims";
+            _folder = locksFolder;
             for (var i = 0; i < Buckets; i++) _inProcess[i] = new SemaphoreSlim(1, 1);
         }
 

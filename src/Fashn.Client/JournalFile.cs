@@ -9,7 +9,7 @@ namespace Fashn.Client
 {
     /// <summary>
     /// The journal's file, shared by every process that uses it. Every read and write happens under
-    /// <see cref="Lock"/>, an OS lock on a file beside it (journal.jsonl.lock), so an append never interleaves with
+    /// <see cref="Lock"/>, an OS lock on a file in the folder beside it (journal.jsonl.locks), so an append never interleaves with
     /// another and a tidy never loses one: appends go to the end as found under the lock, one write per line, flushed
     /// to disk; a tidy writes a temporary file of its own and renames it over the journal in one step.
     /// </summary>
@@ -32,18 +32,24 @@ namespace Fashn.Client
         public JournalFile(string path)
         {
             Path = path;
-            _lockPath = path + ".lock";
+            LocksFolder = path + ".locks";
+            _lockPath = System.IO.Path.Combine(LocksFolder, "journal.lock");
         }
 
         public string Path { get; }
 
+        /// <summary>The folder beside the journal that holds its lock files (the journal's, and the input claims').</summary>
+        public string LocksFolder { get; }
+
         /// <summary>The exclusive lock on the journal: within this process, then among processes.</summary>
         public IDisposable Lock()
         {
+            // Said before anything is created beside it: the most likely mistake with -JournalPath.
+            if (Directory.Exists(Path)) throw new IOException("It is a folder; give the path of a file, such as " + System.IO.Path.Combine(Path, "journal.jsonl") + ".");
             Monitor.Enter(_inProcess);
             try
             {
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+                Directory.CreateDirectory(LocksFolder);
                 var waited = Stopwatch.StartNew();
                 var delay = TimeSpan.Zero;
                 while (true)

@@ -57,7 +57,7 @@ namespace Fashn.Client
         {
             Path = System.IO.Path.GetFullPath(path);
             _file = new JournalFile(Path);
-            _claims = new JournalClaims(Path);
+            _claims = new JournalClaims(_file.LocksFolder);
             using (_file.Lock())
             {
                 _file.CheckWritable();
