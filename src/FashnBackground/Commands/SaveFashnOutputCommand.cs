@@ -15,7 +15,8 @@ namespace FashnBackground.Commands
     [OutputType(typeof(FileInfo))]
     public sealed class SaveFashnOutputCommand : FashnCmdletBase
     {
-        private readonly HashSet<string> _writtenThisRun = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>The file names given to an output in this run (saved, kept or failed): each is given once.</summary>
+        private readonly HashSet<string> _namedThisRun = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private string? _destination;
         private bool _destinationReady;
 
@@ -100,7 +101,7 @@ namespace FashnBackground.Commands
             {
                 var output = prediction.Output[i];
                 var path = Path.Combine(_destination!, FileNameFor(prediction, output, i));
-                if (File.Exists(path) && !Force.IsPresent && !_writtenThisRun.Contains(path))
+                if (File.Exists(path) && !Force.IsPresent)
                 {
                     WriteWarning($"Kept the existing file '{path}'; use -Force to overwrite it.");
                     continue;
@@ -110,7 +111,6 @@ namespace FashnBackground.Commands
                 try
                 {
                     RunToEnd(token => saver.SaveAsync(output, path, overwrite: true, token));
-                    _writtenThisRun.Add(path);
                     WriteSavedFile(path, prediction);
                 }
                 catch (FashnException ex)
@@ -163,6 +163,8 @@ namespace FashnBackground.Commands
         /// <summary>
         /// photo.jpg gives photo.png; several outputs get _1, _2; without a local source the id names the file.
         /// Server text (the id) is reduced to safe characters, so it cannot name a path outside the destination.
+        /// A name already given in this run (a/photo.jpg, then b/photo.jpg) gets " (2)", " (3)", as Explorer and Finder
+        /// name copies: told apart from a second output, and the same names again when the same batch is saved again.
         /// </summary>
         private string FileNameFor(FashnPrediction prediction, string output, int index)
         {
@@ -177,11 +179,10 @@ namespace FashnBackground.Commands
             }
             var suffix = prediction.Output.Length > 1 ? "_" + (index + 1) : "";
             var name = stem + suffix + OutputSaver.GetExtension(output);
-            // Two sources with the same name in one run (a/photo.jpg, b/photo.jpg) must not overwrite each other.
             var candidate = name;
-            for (var n = 2; _writtenThisRun.Contains(Path.Combine(_destination!, candidate)); n++)
+            for (var n = 2; !_namedThisRun.Add(Path.Combine(_destination!, candidate)); n++)
             {
-                candidate = stem + suffix + "_" + n + OutputSaver.GetExtension(output);
+                candidate = stem + suffix + " (" + n + ")" + OutputSaver.GetExtension(output);
             }
             return candidate;
         }
