@@ -48,6 +48,33 @@ public sealed class JournalAcrossProcessesTests : IDisposable
         Assert.DoesNotContain(Directory.GetFiles(_folder), file => file.EndsWith(".compact", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AWriterKilledWhileAppendingLeavesNoLockBehindAndLosesNoEarlierLine()
+    {
+        using var writer = StartWriter(["append", JournalPath, "1000000", "killed"]);
+        Assert.Equal("ready", await writer.StandardOutput.ReadLineAsync());
+        await writer.StandardInput.WriteLineAsync("go");
+        await writer.StandardInput.FlushAsync();
+        while (!writer.HasExited && (!File.Exists(JournalPath) || File.ReadAllLines(JournalPath).Length < 50)) await Task.Delay(10);
+        Assert.False(writer.HasExited, "the writer ended before it was killed: " + await writer.StandardError.ReadToEndAsync());
+
+        writer.Kill();
+        await writer.WaitForExitAsync();
+
+        // The killed process may have held the journal's lock: the OS dropped it, so this opens and writes at once.
+        var journal = new PredictionJournal(JournalPath);
+        journal.RecordSubmitted("after", "after-id", "/photos/after.png");
+        var lines = File.ReadAllLines(JournalPath);
+        var keys = lines.Select(KeyOf).ToList();
+        // Every line whole, but for at most the one the kill cut short; the one written after it is on a line of its own.
+        Assert.True(keys.Count(key => key == null) <= 1, string.Join("\n", lines.Where(line => KeyOf(line) == null)));
+        Assert.Equal("after", keys[^1]);
+        var written = keys.Where(key => key != null && key.StartsWith("killed-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(0, written.Count).Select(i => $"killed-{i}"), written);
+        Assert.Equal("killed-id-0", journal.Find("killed-0")?.Id);
+        Assert.Equal("after-id", new PredictionJournal(JournalPath).Find("after")?.Id);
+    }
+
     private static void WriteRecentEntries(string path, int count)
     {
         var submittedAt = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("o");
