@@ -2,7 +2,7 @@
 // at once on the same journal. It prints "ready" once started and begins only when it reads "go" on its input, so
 // that both processes really run together.
 //
-//   append <journal> <count> <prefix>   opens the journal, then records <count> started predictions
+//   append <journal> <count> <prefix>   opens the journal, then records <count> started predictions (saying so after 100)
 //   open <journal> <prefix>             opens the journal (which tidies a large one), then records one
 using Fashn.Client;
 
@@ -22,7 +22,11 @@ switch (command)
     case "append":
         var count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
         var prefix = args[3];
-        for (var i = 0; i < count; i++) journal.RecordSubmitted($"{prefix}-{i}", $"{prefix}-id-{i}", $"/photos/{prefix}/{i}.png");
+        for (var i = 0; i < count; i++)
+        {
+            journal.RecordSubmitted($"{prefix}-{i}", $"{prefix}-id-{i}", $"/photos/{prefix}/{i}.png");
+            if (i == 99) Console.WriteLine("recorded 100");
+        }
         break;
     case "open":
         journal.RecordSubmitted(args[2], args[2] + "-id", "/photos/" + args[2] + ".png");
