@@ -62,8 +62,9 @@ namespace Fashn.Client
 
         private static FashnException Busy(string source, TimeSpan wait) =>
             new FashnException(FashnErrorCodes.JournalBusy,
-                $"Another command on this journal has been submitting '{source}' for over {wait.TotalMinutes:0.#} minutes, so nothing was sent for it here " +
-                "(that would pay for it twice). Run the command again once the other one has finished: it then collects that prediction.");
+                $"The journal's claim on '{source}' has been held for over {wait.TotalMinutes:0.#} minutes by another submission (of the same input, in this " +
+                "or another command, or of an input that shares its lock file), so nothing was sent for it here: that could pay for it twice. " +
+                "Run the command again once the other one has finished: it then collects what was started.");
 
         private static int BucketOf(string key)
         {
