@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,30 +33,11 @@ namespace Fashn.Client
         /// Waits for the claim on <paramref name="key"/>, at most <paramref name="wait"/> (then <see cref="FashnErrorCodes.JournalBusy"/>
         /// for <paramref name="source"/>); disposing the result gives it up.
         /// </summary>
-        public async Task<IDisposable> TakeAsync(string key, string source, TimeSpan wait, CancellationToken cancellationToken)
+        public Task<IDisposable> TakeAsync(string key, string source, TimeSpan wait, CancellationToken cancellationToken)
         {
             var bucket = BucketOf(key);
-            var waited = Stopwatch.StartNew();
-            if (!await _inProcess[bucket].WaitAsync(wait, cancellationToken).ConfigureAwait(false)) throw Busy(source, wait);
-            try
-            {
-                var path = Path.Combine(_folder, bucket.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) + ".claim");
-                Directory.CreateDirectory(_folder);
-                var delay = TimeSpan.Zero;
-                while (true)
-                {
-                    var held = OsFileLock.TryTake(path);
-                    if (held != null) return new Claim(held, _inProcess[bucket]);
-                    if (waited.Elapsed > wait) throw Busy(source, wait);
-                    delay = OsFileLock.NextDelay(delay);
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch
-            {
-                _inProcess[bucket].Release();
-                throw;
-            }
+            var path = Path.Combine(_folder, bucket.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) + ".claim");
+            return OsFileLock.TakeAsync(path, _inProcess[bucket], wait, () => Busy(source, wait), cancellationToken);
         }
 
         private static FashnException Busy(string source, TimeSpan wait) =>
@@ -70,26 +50,6 @@ namespace Fashn.Client
         {
             using var sha = SHA256.Create();
             return sha.ComputeHash(Encoding.UTF8.GetBytes(key))[0];
-        }
-
-        private sealed class Claim : IDisposable
-        {
-            private FileStream? _held;
-            private readonly SemaphoreSlim _inProcess;
-
-            public Claim(FileStream held, SemaphoreSlim inProcess)
-            {
-                _held = held;
-                _inProcess = inProcess;
-            }
-
-            public void Dispose()
-            {
-                if (_held == null) return;
-                _held.Dispose();
-                _held = null;
-                _inProcess.Release();
-            }
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -27,7 +26,7 @@ namespace Fashn.Client
         private const int HeadBytes = 4096;
 
         private readonly string _lockPath;
-        private readonly object _inProcess = new object();
+        private readonly SemaphoreSlim _inProcess = new SemaphoreSlim(1, 1);
 
         public JournalFile(string path)
         {
@@ -46,29 +45,8 @@ namespace Fashn.Client
         {
             // Said before anything is created beside it: the most likely mistake with -JournalPath.
             if (Directory.Exists(Path)) throw new IOException("It is a folder; give the path of a file, such as " + System.IO.Path.Combine(Path, "journal.jsonl") + ".");
-            Monitor.Enter(_inProcess);
-            try
-            {
-                Directory.CreateDirectory(LocksFolder);
-                var waited = Stopwatch.StartNew();
-                var delay = TimeSpan.Zero;
-                while (true)
-                {
-                    var held = OsFileLock.TryTake(_lockPath);
-                    if (held != null) return new Held(held, _inProcess);
-                    if (waited.Elapsed > LockWait)
-                    {
-                        throw new IOException($"Another process has held the journal's lock ({_lockPath}) for over {LockWait.TotalSeconds:0} s.");
-                    }
-                    delay = OsFileLock.NextDelay(delay);
-                    Thread.Sleep(delay);
-                }
-            }
-            catch
-            {
-                Monitor.Exit(_inProcess);
-                throw;
-            }
+            return OsFileLock.Take(_lockPath, _inProcess, LockWait,
+                () => new IOException($"Another process has held the journal's lock ({_lockPath}) for over {LockWait.TotalSeconds:0} s."));
         }
 
         /// <summary>
@@ -197,26 +175,6 @@ namespace Fashn.Client
                 var read = stream.Read(buffer, total, buffer.Length - total);
                 if (read == 0) throw new IOException("It was cut short while being read.");
                 total += read;
-            }
-        }
-
-        private sealed class Held : IDisposable
-        {
-            private FileStream? _lock;
-            private readonly object _inProcess;
-
-            public Held(FileStream held, object inProcess)
-            {
-                _lock = held;
-                _inProcess = inProcess;
-            }
-
-            public void Dispose()
-            {
-                if (_lock == null) return;
-                _lock.Dispose();
-                _lock = null;
-                Monitor.Exit(_inProcess);
             }
         }
     }
