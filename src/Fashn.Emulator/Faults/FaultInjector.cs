@@ -32,6 +32,8 @@ namespace Fashn.Emulator.Faults
                 case "status-500": return new Fault(FaultKind.Status500);
                 case "drop": return new Fault(FaultKind.Drop);
                 case "drop-after-create": return new Fault(FaultKind.DropAfterCreate);
+                case "canceled": return new Fault(FaultKind.Canceled);
+                case "time_out": return new Fault(FaultKind.TimeOut);
             }
 
             if (text.StartsWith("slow:", StringComparison.OrdinalIgnoreCase)
@@ -68,13 +70,22 @@ namespace Fashn.Emulator.Faults
                 }
 
                 if (transport < (bound += _options.FaultDropAfterCreateRate)) return new Fault(FaultKind.DropAfterCreate);
-                if (outcome < _options.FaultFailRate && _options.FaultFailNames.Length > 0)
+                // The outcome draw falls in the fail share, then the canceled share, then the time_out share.
+                if (outcome < _options.FaultFailRate)
                 {
+                    if (_options.FaultFailNames.Length == 0)
+                    {
+                        return Fault.None;
+                    }
+
                     // Reuse the outcome draw to pick the name, keeping two draws per request.
                     int index = (int)(outcome / _options.FaultFailRate * _options.FaultFailNames.Length);
                     return new Fault(FaultKind.Fail, FailName: _options.FaultFailNames[Math.Min(index, _options.FaultFailNames.Length - 1)]);
                 }
 
+                double outcomeBound = _options.FaultFailRate;
+                if (outcome < (outcomeBound += _options.FaultCanceledRate)) return new Fault(FaultKind.Canceled);
+                if (outcome < (outcomeBound += _options.FaultTimeOutRate)) return new Fault(FaultKind.TimeOut);
                 return Fault.None;
             }
         }

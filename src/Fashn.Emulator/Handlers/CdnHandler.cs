@@ -18,15 +18,19 @@ namespace Fashn.Emulator.Handlers
         {
             if (!_store.TryGet(id, out Prediction prediction)
                 || prediction.Inputs.ReturnBase64
-                || file != prediction.OutputFileName
                 || _lifetimes.IsCdnExpired(prediction, DateTime.UtcNow)
-                || prediction.OutputPath is not string path
-                || !File.Exists(path))
+                || prediction.OutputPaths is not string[] paths)
             {
                 return Results.NotFound();
             }
 
-            return Results.File(path, prediction.OutputContentType);
+            int index = prediction.OutputFileNames.ToList().IndexOf(file);
+            if (index < 0 || !File.Exists(paths[index]))
+            {
+                return Results.NotFound();
+            }
+
+            return Results.File(paths[index], prediction.OutputContentType);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Fashn.Emulator.Middleware
     /// <summary>
     /// Applies the fault of a /v1 request (the <c>X-Emulator-Fault</c> header, or one drawn at the option rates):
     /// a 429 or 500 in place of the answer, a dropped connection, a late answer. The faults that need the
-    /// prediction to exist (<c>fail:</c>, <c>drop-after-create</c>) are left for the run handler.
+    /// prediction to exist (<c>fail:</c>, <c>canceled</c>, <c>time_out</c>, <c>drop-after-create</c>) are left for the run handler.
     /// </summary>
     internal sealed class FaultInjection
     {
@@ -20,7 +20,7 @@ namespace Fashn.Emulator.Middleware
         public FaultInjection(EmulatorOptions options, EmulatorStats stats)
         {
             _faults = new FaultInjector(options);
-            _sendRetryAfter = options.SendRetryAfter;
+            _sendRetryAfter = options.SendsRetryAfter;
             _stats = stats;
         }
 
@@ -86,11 +86,12 @@ namespace Fashn.Emulator.Middleware
                     _stats.CountFault(fault.Label);
                     await Task.Delay(TimeSpan.FromSeconds(fault.SlowSeconds), context.RequestAborted);
                     return false;
-                case FaultKind.DropAfterCreate:
-                case FaultKind.Fail:
-                    context.Items[RunFaultItem] = fault;
-                    return false;
                 default:
+                    if (fault.AppliesToCreatedPrediction)
+                    {
+                        context.Items[RunFaultItem] = fault;
+                    }
+
                     return false;
             }
         }

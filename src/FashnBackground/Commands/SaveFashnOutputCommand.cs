@@ -161,10 +161,11 @@ namespace FashnBackground.Commands
         }
 
         /// <summary>
-        /// photo.jpg gives photo.png; several outputs get _1, _2; without a local source the id names the file.
+        /// photo.jpg gives photo.png, and several outputs photo.png, photo_1.png, ... (<see cref="OutputFileNames"/>);
+        /// without a local source the id names the file.
         /// Server text (the id) is reduced to safe characters, so it cannot name a path outside the destination.
-        /// A name already given in this run (a/photo.jpg, then b/photo.jpg) gets " (2)", " (3)", as Explorer and Finder
-        /// name copies: told apart from a second output, and the same names again when the same batch is saved again.
+        /// A name already given in this run (a/photo.jpg, then b/photo.jpg) is named as a copy, photo (2), photo (3): told
+        /// apart from another output, and the same names again when the same batch is saved again.
         /// </summary>
         private string FileNameFor(FashnPrediction prediction, string output, int index)
         {
@@ -177,12 +178,12 @@ namespace FashnBackground.Commands
             {
                 stem = OutputSaver.ToSafeFileName(prediction.Id ?? "output");
             }
-            var suffix = prediction.Output.Length > 1 ? "_" + (index + 1) : "";
-            var name = stem + suffix + OutputSaver.GetExtension(output);
+            var outputStem = OutputFileNames.ForOutput(stem, index);
+            var name = outputStem + OutputSaver.GetExtension(output);
             var candidate = name;
             for (var n = 2; !_namedThisRun.Add(Path.Combine(_destination!, candidate)); n++)
             {
-                candidate = stem + suffix + " (" + n + ")" + OutputSaver.GetExtension(output);
+                candidate = OutputFileNames.ForCopy(outputStem, n) + OutputSaver.GetExtension(output);
             }
             return candidate;
         }
