@@ -47,9 +47,17 @@ namespace FashnBackground
 
         public void Dispose()
         {
+            // After Ctrl+C the engine may end the command from a place where nothing was reported (another command of
+            // the pipeline was running at the stop): the command still says what it leaves behind.
+            if (Stopped) ReportAfterStop();
             _work.Dispose();
             _stopping.Dispose();
             _queuedSignal.Dispose();
+        }
+
+        /// <summary>Says, once, what a stop left behind; straight to the host, since a stopped pipeline takes no records.</summary>
+        protected virtual void ReportAfterStop()
+        {
         }
 
         // Callable from any thread: queued for the pipeline thread.

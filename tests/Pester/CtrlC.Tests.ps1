@@ -213,7 +213,7 @@ Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
             $running | Should -Not -BeNullOrEmpty
             $warnings = @($powershell.Streams.Warning | ForEach-Object Message)
             $atFashn = @($running | ForEach-Object { "$_ is $((Get-FashnPrediction -Id $_ -BaseUri $slowEmulator.BaseUri -ApiKey $slowEmulator.ApiKey).Status)" })
-            $warnings | Should -HaveCount 1 -Because "the predictions still running are named even when another command was running at the stop (at the emulator: $($atFashn -join '; '))"
+            $warnings | Should -HaveCount 1 -Because "the predictions still running are named even when another command was running at the stop (at the emulator: $($atFashn -join '; '); the invocation: $($powershell.InvocationStateInfo.State) $($powershell.InvocationStateInfo.Reason.GetType().Name) $($powershell.InvocationStateInfo.Reason.Message); errors: $(@($powershell.Streams.Error) -join ' | '))"
             foreach ($id in $running) { $warnings[0] | Should -Match $id }
         }
         finally {

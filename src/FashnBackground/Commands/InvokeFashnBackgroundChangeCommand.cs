@@ -361,6 +361,8 @@ namespace FashnBackground.Commands
             WriteProgress(new ProgressRecord(ProgressActivityId, "Changing backgrounds with FASHN", status) { PercentComplete = percent });
         }
 
+        protected override void ReportAfterStop() => ReportInFlight();
+
         /// <summary>After Ctrl+C: the predictions still running at FASHN, so they can be collected rather than paid again.</summary>
         private void ReportInFlight()
         {
