@@ -42,8 +42,8 @@ var emulatorDll = FindEmulator(root);
 var manifest = Directory.GetFiles(Path.Combine(root, "out", "FashnBackground"), "FashnBackground.psd1", SearchOption.AllDirectories).Single();
 var sdkFolder = Path.Combine(root, "bench", "sdk-baseline");
 var imageRoot = Path.Combine(Path.GetTempPath(), "fashn-bench-images");
-var smallFolder = Path.Combine(imageRoot, "small-320x240-v1");
-var largeFolder = Path.Combine(imageRoot, "large-6000x4000-v1");
+var smallFolder = Path.Combine(imageRoot, "small-320x240-v2");
+var largeFolder = Path.Combine(imageRoot, "large-6000x4000-v2");
 
 Console.WriteLine($"Fashn.Bench {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average {LoadAverage()}");
 Console.WriteLine($"Emulator (child process): real limits 6 running, 50 runs/60 s, 50 status/10 s, time scale {timeScale} " +

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Fashn.Client.Imaging;
+using Fashn.Testing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Processing;
@@ -36,7 +37,7 @@ for (int i = 0; i < imageCount; i++)
 {
     // More grain, more bytes: the images span the 6-12 MB of real 24 MP camera JPEGs.
     int grain = 8 + 12 * i / Math.Max(1, imageCount - 1);
-    byte[] photo = SyntheticPhoto.CreateJpeg(Width, Height, seed: (uint)(i + 1), grain: grain, quality: 92);
+    byte[] photo = TestImages.PhotoLike(Width, Height, SKEncodedImageFormat.Jpeg, quality: 92, grain: grain, seed: i + 1);
     string name = $"photo-{i + 1}.jpg";
 
     PreparedImage prepared = ImagePreparer.Prepare(photo, name, options); // warm-up, and the bytes to report

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fashn.Emulator.Imaging;
+using Fashn.Testing;
 using SkiaSharp;
 
 // Measures BackgroundChanger.Render on one thread against a plain decode+encode of the same input.
@@ -23,7 +24,7 @@ Console.WriteLine();
 Console.WriteLine($"{"input",-28} {"operation",-34} {"runs",5} {"mean ms",9} {"p95 ms",9} {"x baseline",11}");
 foreach (var (width, height, runs) in new[] { (1155, 866, 40), (4000, 3000, 12) })
 {
-    byte[] jpeg = PhotoLikeImage.Create(width, height, SKEncodedImageFormat.Jpeg);
+    byte[] jpeg = TestImages.PhotoLike(width, height, SKEncodedImageFormat.Jpeg);
     string label = $"{width}x{height} JPEG ({width * height / 1e6:0.0} MP)";
     foreach (OutputImageFormat format in new[] { OutputImageFormat.Png, OutputImageFormat.Jpeg })
     {
@@ -71,7 +72,7 @@ static Timing Measure(int runs, Func<byte[]> operation)
 static void WriteSamples(string directory)
 {
     Directory.CreateDirectory(directory);
-    byte[] photo = PhotoLikeImage.Create(1200, 900, SKEncodedImageFormat.Jpeg);
+    byte[] photo = TestImages.PhotoLike(1200, 900, SKEncodedImageFormat.Jpeg);
     File.WriteAllBytes(Path.Combine(directory, "input.jpg"), photo);
     string[] prompts =
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Fashn.Emulator;
+using Fashn.Testing;
 
 /// <summary>
 /// How many status requests a second the emulator answers on this machine (issue 2 asks for a thousand), with the
@@ -26,7 +27,7 @@ internal static class StatusLoad
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.ApiKey);
 
         var ids = new List<string>();
-        var image = Convert.ToBase64String(PhotoLikeImage.Create(64, 48, SkiaSharp.SKEncodedImageFormat.Jpeg));
+        var image = Convert.ToBase64String(TestImages.PhotoLike(64, 48, SkiaSharp.SKEncodedImageFormat.Jpeg));
         for (var i = 0; i < 20; i++)
         {
             var body = $"{{\"model_name\":\"background-change\",\"inputs\":{{\"image\":\"data:image/jpeg;base64,{image}\",\"prompt\":\"studio\",\"seed\":{i}}}}}";

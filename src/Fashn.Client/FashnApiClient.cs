@@ -1,9 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -18,7 +15,8 @@ namespace Fashn.Client
     /// <summary>
     /// The three FASHN endpoints: one request each, with the retries the contract allows (connection failures, 5xx,
     /// 429 RateLimitExceeded). Every attempt first takes a place in its endpoint's rate window. Nothing else: waiting
-    /// for a free prediction place (429 ConcurrencyLimitExceeded) is the runner's, see <see cref="RunSubmitter"/>.
+    /// for a free prediction place (429 ConcurrencyLimitExceeded) is the runner's, see <see cref="RunSubmitter"/>;
+    /// the messages' JSON and headers are read and written by <see cref="ApiMessageFormat"/>.
     /// </summary>
     public sealed class FashnApiClient : IDisposable
     {
@@ -62,9 +60,9 @@ namespace Fashn.Client
             if (request == null) throw new ArgumentNullException(nameof(request));
             var path = RunPath;
             if (request.WebhookUrl != null) path += "?webhook_url=" + Uri.EscapeDataString(request.WebhookUrl.AbsoluteUri);
-            var body = SerializeRunBody(request);
+            var body = ApiMessageFormat.WriteRunBody(request);
             using var answer = await SendAsync(HttpMethod.Post, path, body, _windows.Run, isRun: true, cancellationToken).ConfigureAwait(false);
-            var id = ReadString(answer.Json.RootElement, "id");
+            var id = ApiMessageFormat.ReadString(answer.Json.RootElement, "id");
             if (string.IsNullOrEmpty(id))
             {
                 throw new FashnException(FashnErrorCodes.UnexpectedResponse,
@@ -78,90 +76,19 @@ namespace Fashn.Client
         {
             if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException("A prediction id is required.", nameof(id));
             using var answer = await SendAsync(HttpMethod.Get, StatusPath + Uri.EscapeDataString(id), null, _windows.Status, isRun: false, cancellationToken, id).ConfigureAwait(false);
-            return ParseStatus(answer.Json.RootElement, id, answer.CreditsUsed);
+            return ApiMessageFormat.ReadStatus(answer.Json.RootElement, id, answer.CreditsUsed);
         }
 
         /// <summary>GET /v1/credits.</summary>
         public async Task<CreditsBalance> GetCreditsAsync(CancellationToken cancellationToken)
         {
             using var answer = await SendAsync(HttpMethod.Get, CreditsPath, null, _windows.Credits, isRun: false, cancellationToken).ConfigureAwait(false);
-            if (answer.Json.RootElement.ValueKind != JsonValueKind.Object ||
-                !answer.Json.RootElement.TryGetProperty("credits", out var credits) || credits.ValueKind != JsonValueKind.Object)
-            {
-                throw new FashnException(FashnErrorCodes.UnexpectedResponse, "FASHN's credits answer holds no 'credits' object.", answer.StatusCode);
-            }
-            return new CreditsBalance(ReadLong(credits, "total"), ReadLong(credits, "subscription"), ReadLong(credits, "on_demand"));
+            return ApiMessageFormat.ReadCredits(answer.Json.RootElement, answer.StatusCode);
         }
 
         public void Dispose()
         {
             if (_ownsHttp) _http.Dispose();
-        }
-
-        /// <summary>
-        /// The JSON body as UTF-8 bytes: one copy of the (possibly megabytes of) image data, not several strings.
-        /// The relaxed encoder writes base64's '+' as it is instead of "\u002B" (7-8 % fewer bytes); the body is not
-        /// embedded in HTML, where that escaping would matter.
-        /// </summary>
-        internal static byte[] SerializeRunBody(RunRequest request)
-        {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("model_name", request.ModelName);
-                writer.WriteStartObject("inputs");
-                writer.WriteString("image", request.Image);
-                writer.WriteString("prompt", request.Prompt);
-                if (request.Seed.HasValue) writer.WriteNumber("seed", request.Seed.Value);
-                if (request.OutputFormat != null) writer.WriteString("output_format", request.OutputFormat);
-                if (request.ReturnBase64) writer.WriteBoolean("return_base64", true);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-            return stream.ToArray();
-        }
-
-        internal static PredictionStatus ParseStatus(JsonElement root, string requestedId, int? creditsUsed)
-        {
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new FashnException(FashnErrorCodes.UnexpectedResponse, "FASHN's status answer is not a JSON object.", predictionId: requestedId);
-            }
-            var id = ReadString(root, "id") ?? requestedId;
-            var status = ReadString(root, "status");
-            if (string.IsNullOrEmpty(status))
-            {
-                throw new FashnException(FashnErrorCodes.UnexpectedResponse, $"FASHN's status answer for prediction {id} holds no status.", predictionId: id);
-            }
-            var outputs = new List<string>();
-            if (root.TryGetProperty("output", out var output))
-            {
-                if (output.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var item in output.EnumerateArray())
-                    {
-                        if (item.ValueKind == JsonValueKind.String) outputs.Add(item.GetString()!);
-                    }
-                }
-                else if (output.ValueKind == JsonValueKind.String)
-                {
-                    outputs.Add(output.GetString()!);
-                }
-            }
-            PredictionError? error = null;
-            if (root.TryGetProperty("error", out var errorElement))
-            {
-                if (errorElement.ValueKind == JsonValueKind.Object)
-                {
-                    error = new PredictionError(ReadString(errorElement, "name") ?? "UnknownError", ReadString(errorElement, "message") ?? "");
-                }
-                else if (errorElement.ValueKind == JsonValueKind.String)
-                {
-                    error = new PredictionError(errorElement.GetString()!, ReadString(root, "message") ?? "");
-                }
-            }
-            return new PredictionStatus(id, status!, outputs, error, creditsUsed);
         }
 
         private sealed class Answer : IDisposable
@@ -232,7 +159,7 @@ namespace Fashn.Client
                 using (response)
                 {
                     var status = (int)response.StatusCode;
-                    ApplyAdvertisedLimit(response, window);
+                    ApplyAdvertisedLimit(ApiMessageFormat.ReadRateLimitPolicy(response), window);
                     if (status >= 200 && status < 300)
                     {
                         Log(method, logPath, status, started.Elapsed, attempt, null);
@@ -246,10 +173,10 @@ namespace Fashn.Client
                             throw new FashnException(FashnErrorCodes.UnexpectedResponse,
                                 $"FASHN answered {method} {logPath} with HTTP {status} but the body is not JSON.", response.StatusCode, predictionId, ex);
                         }
-                        return new Answer(response.StatusCode, json, ReadCreditsUsed(response));
+                        return new Answer(response.StatusCode, json, ApiMessageFormat.ReadCreditsUsed(response));
                     }
 
-                    var answer = ReadErrorAnswer(response, text, method, logPath);
+                    var answer = ApiMessageFormat.ReadErrorAnswer(response, text, method.Method, logPath);
                     Log(method, logPath, status, started.Elapsed, attempt, answer.Code);
                     // A concurrency refusal is not retried here: it means "wait until a running prediction finishes",
                     // which is the runner's to wait for (RunSubmitter).
@@ -298,87 +225,13 @@ namespace Fashn.Client
             return Encoding.UTF8.GetString(buffer.ToArray());
         }
 
-        private static ApiErrorAnswer ReadErrorAnswer(HttpResponseMessage response, string text, HttpMethod method, string path)
+        /// <summary>FASHN's documented limits are the default; an advertised policy (the local emulator sends one) replaces them.</summary>
+        private static void ApplyAdvertisedLimit((int Limit, TimeSpan Window)? policy, RateWindow window)
         {
-            var (code, message) = ParseApiError(text, (int)response.StatusCode);
-            return new ApiErrorAnswer(code, message, response.StatusCode, method.Method, path, ReadRetryAfter(response));
-        }
-
-        private static (string code, string message) ParseApiError(string text, int status)
-        {
-            try
+            if (policy is { } advertised && (window.Limit != advertised.Limit || window.Window != advertised.Window))
             {
-                using var json = JsonDocument.Parse(text);
-                var root = json.RootElement;
-                if (root.ValueKind == JsonValueKind.Object)
-                {
-                    var code = ReadString(root, "error");
-                    if (code == null && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
-                    {
-                        code = ReadString(error, "name");
-                    }
-                    return (code ?? "HttpStatus" + status, ReadString(root, "message") ?? "");
-                }
+                window.SetLimit(advertised.Limit, advertised.Window);
             }
-            catch (JsonException)
-            {
-            }
-            return ("HttpStatus" + status, "");
-        }
-
-        private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
-        {
-            if (response.Headers.TryGetValues("retry-after-ms", out var msValues) &&
-                double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
-            {
-                return TimeSpan.FromMilliseconds(ms);
-            }
-            var retryAfter = response.Headers.RetryAfter;
-            if (retryAfter?.Delta is TimeSpan delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-            if (retryAfter?.Date is DateTimeOffset date)
-            {
-                var wait = date - DateTimeOffset.UtcNow;
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-            }
-            // Some servers send fractional seconds, which the typed header does not parse.
-            if (response.Headers.TryGetValues("Retry-After", out var raw) &&
-                double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
-            return null;
-        }
-
-        /// <summary>
-        /// A server may advertise its limit as "RateLimit-Policy: 50;w=60" (IETF httpapi draft). FASHN's documented
-        /// limits are the default; an advertised policy (the local emulator sends one) replaces them.
-        /// </summary>
-        private static void ApplyAdvertisedLimit(HttpResponseMessage response, RateWindow window)
-        {
-            if (!response.Headers.TryGetValues("RateLimit-Policy", out var values)) return;
-            var policy = values.FirstOrDefault();
-            if (string.IsNullOrEmpty(policy)) return;
-            var parts = policy!.Split(',')[0].Split(';');
-            if (!int.TryParse(parts[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) || limit < 1) return;
-            foreach (var part in parts.Skip(1))
-            {
-                var pair = part.Split('=');
-                if (pair.Length == 2 && pair[0].Trim() == "w" &&
-                    double.TryParse(pair[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-                {
-                    if (window.Limit != limit || window.Window != TimeSpan.FromSeconds(seconds)) window.SetLimit(limit, TimeSpan.FromSeconds(seconds));
-                }
-            }
-        }
-
-        private static int? ReadCreditsUsed(HttpResponseMessage response)
-        {
-            if (response.Headers.TryGetValues("x-fashn-credits-used", out var values) &&
-                int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var credits))
-            {
-                return credits;
-            }
-            return null;
         }
 
         private static bool IsTransportFailure(Exception ex) =>
@@ -419,12 +272,5 @@ namespace Fashn.Client
             return "connection failed: " + ex.GetType().Name;
         }
 
-        private static string? ReadString(JsonElement element, string name) =>
-            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-
-        private static long ReadLong(JsonElement element, string name) =>
-            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
     }
 }

@@ -50,7 +50,7 @@ namespace Fashn.Client
 
         private sealed class Entry
         {
-            public Entry(Origin origin, FashnErrorCategory category, Func<Context, string>? advice = null,
+            public Entry(Origin origin, FashnErrorCategory category, Func<AdviceContext, string>? advice = null,
                 BatchStop batchStop = BatchStop.None, bool retryAdvised = false)
             {
                 Origin = origin;
@@ -62,15 +62,15 @@ namespace Fashn.Client
 
             public Origin Origin { get; }
             public FashnErrorCategory Category { get; }
-            public Func<Context, string>? Advice { get; }
+            public Func<AdviceContext, string>? Advice { get; }
             public BatchStop BatchStop { get; }
             public bool RetryAdvised { get; }
         }
 
         /// <summary>What the advice may depend on.</summary>
-        private sealed class Context
+        private sealed class AdviceContext
         {
-            public Context(int? attempts, bool aboutPrediction, HttpStatusCode? status)
+            public AdviceContext(int? attempts, bool aboutPrediction, HttpStatusCode? status)
             {
                 Attempts = attempts;
                 AboutPrediction = aboutPrediction;
@@ -141,7 +141,7 @@ namespace Fashn.Client
         public static string PredictionFailureAdvice(string? errorName, int? attempts = null)
         {
             var entry = errorName != null ? Find(errorName) : Unknown;
-            return entry.Origin == Origin.Prediction ? Advise(entry, new Context(attempts, true, null)) : "";
+            return entry.Origin == Origin.Prediction ? Advise(entry, new AdviceContext(attempts, true, null)) : "";
         }
 
         /// <summary>
@@ -150,7 +150,7 @@ namespace Fashn.Client
         /// </summary>
         internal static FashnException ForApiAnswer(ApiErrorAnswer answer, string? predictionId, int attempts, string? note = null)
         {
-            var advice = Advise(Find(answer.Code), new Context(attempts, predictionId != null, answer.Status));
+            var advice = Advise(Find(answer.Code), new AdviceContext(attempts, predictionId != null, answer.Status));
             var said = note == null ? answer.Message : answer.Message + " " + note;
             var text = $"FASHN answered {answer.Method} {answer.Path} with HTTP {(int)answer.Status} {answer.Code}" +
                        (string.IsNullOrEmpty(said) ? "." : ": " + said.TrimEnd('.') + ".");
@@ -170,14 +170,14 @@ namespace Fashn.Client
 
         private static Entry Find(string code) => Entries.TryGetValue(code, out var entry) ? entry : Unknown;
 
-        private static string Advise(Entry entry, Context context) => entry.Advice?.Invoke(context) ?? "";
+        private static string Advise(Entry entry, AdviceContext context) => entry.Advice?.Invoke(context) ?? "";
 
-        private static string LimitStillHit(Context c) => $"The service's limit was still hit after {c.Attempts} attempts; run the command again later.";
+        private static string LimitStillHit(AdviceContext c) => $"The service's limit was still hit after {c.Attempts} attempts; run the command again later.";
 
-        private static string KeptFailing(Context c) =>
+        private static string KeptFailing(AdviceContext c) =>
             c.Status >= HttpStatusCode.InternalServerError ? $"The service kept failing after {c.Attempts} attempts; run the command again later." : "";
 
-        private static string RetryAdvice(Context c) =>
+        private static string RetryAdvice(AdviceContext c) =>
             "FASHN advises retrying" + (c.Attempts.HasValue ? $"; it was tried {c.Attempts} time(s)" : "") + ". Run the command again later.";
     }
 }

@@ -78,15 +78,7 @@ namespace Fashn.Client
 
         private void Append(JournalEntry entry)
         {
-            var line = JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["key"] = entry.Key,
-                ["id"] = entry.Id,
-                ["source"] = entry.Source,
-                ["status"] = entry.Status,
-                ["submittedAt"] = entry.SubmittedAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
-            }) + "\n";
-            var bytes = Encoding.UTF8.GetBytes(line);
+            var bytes = Encoding.UTF8.GetBytes(ToLine(entry));
             lock (_gate)
             {
                 _latest[entry.Key] = entry;
@@ -137,16 +129,23 @@ namespace Fashn.Client
                 foreach (var entry in _latest.Values)
                 {
                     if (now - entry.SubmittedAt >= Lifetime) continue;
-                    writer.Write(JsonSerializer.Serialize(new Dictionary<string, string>
-                    {
-                        ["key"] = entry.Key, ["id"] = entry.Id, ["source"] = entry.Source, ["status"] = entry.Status,
-                        ["submittedAt"] = entry.SubmittedAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
-                    }) + "\n");
+                    writer.Write(ToLine(entry));
                 }
             }
             File.Delete(Path);
             File.Move(temporary, Path);
         }
+
+        /// <summary>One journal line, as both appending and compacting write it.</summary>
+        private static string ToLine(JournalEntry entry) =>
+            JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["key"] = entry.Key,
+                ["id"] = entry.Id,
+                ["source"] = entry.Source,
+                ["status"] = entry.Status,
+                ["submittedAt"] = entry.SubmittedAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+            }) + "\n";
 
         private static string ToHex(byte[] bytes)
         {

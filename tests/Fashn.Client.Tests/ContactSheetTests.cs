@@ -8,7 +8,7 @@ namespace Fashn.Client.Tests;
 
 /// <summary>
 /// The contact sheet as a reviewer gets it: the page on disk, its thumbnails, what it says and where its links lead.
-/// Photos are drawn here with SkiaSharp; the page is read back as text.
+/// Photos are drawn with SkiaSharp (tests/Shared/TestImages.cs); the page is read back as text.
 /// </summary>
 public sealed class ContactSheetTests : IDisposable
 {
@@ -21,15 +21,7 @@ public sealed class ContactSheetTests : IDisposable
     {
         var path = Path.Combine(_folder, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var bitmap = new SKBitmap(width, height);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(new SKColor(200, 200, 205));
-            using var paint = new SKPaint { Color = new SKColor(180, 30, 40) };
-            canvas.DrawRect(width / 4f, height / 4f, width / 2f, height / 2f, paint);
-        }
-        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
-        File.WriteAllBytes(path, data.ToArray());
+        File.WriteAllBytes(path, Fashn.Testing.TestImages.SubjectOnBackdrop(width, height, SKEncodedImageFormat.Jpeg));
         return path;
     }
 

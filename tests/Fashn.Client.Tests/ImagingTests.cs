@@ -1,9 +1,9 @@
-using System.Buffers.Binary;
 using System.Text;
 using Fashn.Client;
 using Fashn.Client.Imaging;
 using SkiaSharp;
 using Xunit;
+using static Fashn.Testing.TestImages;
 
 namespace Fashn.Client.Tests;
 
@@ -123,7 +123,7 @@ public sealed class ImagingTests : IDisposable
     [Fact]
     public void Large24MegapixelPhotoIsSentWithinTheLimitsAsJpegAndManyTimesSmaller()
     {
-        byte[] file = PhotoLikeJpeg(6000, 4000);
+        byte[] file = PhotoLike(6000, 4000, SKEncodedImageFormat.Jpeg, quality: 92, grain: 8);
         string path = Write("camera.jpg", file);
 
         PreparedImage prepared = ImagePreparer.Prepare(path, _defaults);
@@ -309,19 +309,19 @@ public sealed class ImagingTests : IDisposable
                 return Array.Empty<byte>();
             case "truncated-jpeg":
             {
-                byte[] jpeg = PhotoLikeJpeg(3000, 2000);
+                byte[] jpeg = PhotoLike(3000, 2000, SKEncodedImageFormat.Jpeg, quality: 92, grain: 8);
                 return jpeg.Take(jpeg.Length / 2).ToArray();
             }
             case "truncated-png":
             case "truncated-png-no-resize":
             {
-                byte[] png = NoisyPng(2600, 1800);
+                byte[] png = PhotoLike(2600, 1800, SKEncodedImageFormat.Png, quality: 100, grain: 8);
                 return png.Take(png.Length * 2 / 3).ToArray();
             }
             case "corrupt-png":
-                return Damaged(NoisyPng(2600, 1800));
+                return Damaged(PhotoLike(2600, 1800, SKEncodedImageFormat.Png, quality: 100, grain: 8));
             case "corrupt-png-small":
-                return Damaged(NoisyPng(600, 400));
+                return Damaged(PhotoLike(600, 400, SKEncodedImageFormat.Png, quality: 100, grain: 8));
             case "damaged-header":
             {
                 // A PNG signature followed by an IHDR chunk whose length field is nonsense.
@@ -375,97 +375,5 @@ public sealed class ImagingTests : IDisposable
     {
         int difference = Math.Max(Math.Abs(expected.Red - actual.Red), Math.Max(Math.Abs(expected.Green - actual.Green), Math.Abs(expected.Blue - actual.Blue)));
         Assert.True(difference <= 24, $"{where}: expected about {expected}, found {actual}");
-    }
-
-    private static byte[] Draw(int width, int height, SKEncodedImageFormat format, int quality, Action<SKCanvas> paint)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            paint(canvas);
-        }
-        using SKData data = bitmap.Encode(format, quality);
-        return data.ToArray();
-    }
-
-    /// <summary>Gradient plus per-pixel grain, so the JPEG compresses like a camera photo rather than a flat fill.</summary>
-    private static byte[] PhotoLikeJpeg(int width, int height) => Noisy(width, height, SKEncodedImageFormat.Jpeg, 92);
-
-    private static byte[] NoisyPng(int width, int height) => Noisy(width, height, SKEncodedImageFormat.Png, 100);
-
-    private static byte[] Noisy(int width, int height, SKEncodedImageFormat format, int quality)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using (var canvas = new SKCanvas(bitmap))
-        using (var paint = new SKPaint())
-        {
-            paint.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
-                new[] { new SKColor(200, 170, 150), new SKColor(60, 80, 120) }, SKShaderTileMode.Clamp);
-            canvas.DrawRect(0, 0, width, height, paint);
-        }
-        Span<byte> pixels = bitmap.GetPixelSpan();
-        uint state = 2463534242;
-        for (int i = 0; i < pixels.Length; i += 4)
-        {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            int noise = (int)(state % 17) - 8;
-            for (int c = 0; c < 3; c++)
-            {
-                pixels[i + c] = (byte)Math.Clamp(pixels[i + c] + noise, 0, 255);
-            }
-        }
-        using SKData data = bitmap.Encode(format, quality);
-        return data.ToArray();
-    }
-
-    /// <summary>Inserts an APP1 Exif segment holding only the Orientation tag right after the JPEG's SOI marker.</summary>
-    private static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
-    {
-        var tiff = new byte[]
-        {
-            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF header, IFD at 8
-            0x00, 0x01,                                             // one entry
-            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01,         // Orientation, SHORT, count 1
-            (byte)(orientation >> 8), (byte)orientation, 0x00, 0x00,
-            0x00, 0x00, 0x00, 0x00,                                 // no next IFD
-        };
-        byte[] payload = Encoding.ASCII.GetBytes("Exif\0\0").Concat(tiff).ToArray();
-        int segmentLength = payload.Length + 2;
-        var segment = new byte[] { 0xFF, 0xE1, (byte)(segmentLength >> 8), (byte)segmentLength }.Concat(payload);
-        return jpeg.Take(2).Concat(segment).Concat(jpeg.Skip(2)).ToArray();
-    }
-
-    /// <summary>Rewrites the frame header (SOF0) of a real JPEG so it declares another size.</summary>
-    private static byte[] WithDeclaredSize(byte[] jpeg, int width, int height)
-    {
-        byte[] copy = (byte[])jpeg.Clone();
-        for (int i = 2; i + 9 < copy.Length; i++)
-        {
-            if (copy[i] == 0xFF && copy[i + 1] == 0xC0)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(copy.AsSpan(i + 5), (ushort)height);
-                BinaryPrimitives.WriteUInt16BigEndian(copy.AsSpan(i + 7), (ushort)width);
-                return copy;
-            }
-        }
-        throw new InvalidOperationException("The encoded JPEG has no SOF0 frame header.");
-    }
-
-    /// <summary>The start of an ISO media file: an ftyp box with a major brand and compatible brands.</summary>
-    private static byte[] IsoMediaHeader(string majorBrand, params string[] compatibleBrands)
-    {
-        int size = 16 + 4 * compatibleBrands.Length;
-        var header = new List<byte>();
-        header.AddRange(new byte[] { 0, 0, 0, (byte)size });
-        header.AddRange(Encoding.ASCII.GetBytes("ftyp" + majorBrand));
-        header.AddRange(new byte[4]); // minor version
-        foreach (string brand in compatibleBrands)
-        {
-            header.AddRange(Encoding.ASCII.GetBytes(brand));
-        }
-        header.AddRange(new byte[64]); // the start of the next box
-        return header.ToArray();
     }
 }

@@ -19,7 +19,7 @@ namespace Fashn.Emulator.Tests
 
             HttpResponseMessage[] answers =
             {
-                await client.PostRunAsync(RunBody(DataUri(RedSquareJpeg()))),
+                await client.PostRunAsync(RunBody(DataUri(SmallJpeg()))),
                 await client.GetAsync("v1/status/anything"),
                 await client.GetAsync("v1/credits"),
             };
@@ -69,7 +69,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
             string body = "{\"model_name\":\"background-change\",\"sdk\":{\"name\":\"fashn-ts\"},\"extra\":1,\"inputs\":{\"image\":\""
-                + DataUri(RedSquareJpeg()) + "\",\"prompt\":\"studio\",\"seed\":4294967295}}";
+                + DataUri(SmallJpeg()) + "\",\"prompt\":\"studio\",\"seed\":4294967295}}";
 
             string id = await client.SubmitAsync(body);
 
@@ -84,7 +84,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync(o => o.ProcessingSeconds = 50);
             using HttpClient client = Client(server);
 
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
             (JsonElement final, HttpResponseMessage response, List<string> seen) = await client.WaitFinishedAsync(id);
 
             Assert.Equal("completed", final.GetProperty("status").GetString());
@@ -111,7 +111,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync(o => o.ProcessingSeconds = 100_000);
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
 
             using HttpResponseMessage response = await client.GetAsync("v1/status/" + id);
             JsonElement json = await ReadJsonAsync(response);
@@ -127,7 +127,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
 
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), outputFormat: "jpeg"));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), outputFormat: "jpeg"));
             JsonElement final = (await client.WaitFinishedAsync(id)).Final;
             string url = final.GetProperty("output")[0].GetString()!;
 
@@ -145,7 +145,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string image = DataUri(RedSquareJpeg());
+            string image = DataUri(SmallJpeg());
 
             async Task<byte[]> RenderAsync(long seed)
             {
@@ -185,7 +185,7 @@ namespace Fashn.Emulator.Tests
             Assert.Equal(1, before.GetProperty("subscription").GetInt64());
             Assert.Equal(9, before.GetProperty("on_demand").GetInt64());
 
-            string good = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string good = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
             string bad = await client.SubmitAsync(RunBody("no prefix here"));
             Assert.Equal("completed", (await client.WaitFinishedAsync(good)).Final.GetProperty("status").GetString());
             Assert.Equal("failed", (await client.WaitFinishedAsync(bad)).Final.GetProperty("status").GetString());
@@ -203,7 +203,7 @@ namespace Fashn.Emulator.Tests
             // 0.02 * 0.01 h * 3600 = 0.72 s of lifetime.
             await using EmulatorServer server = await StartAsync(o => o.OutputLifetimeHours = 0.01);
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
             string url = (await client.WaitFinishedAsync(id)).Final.GetProperty("output")[0].GetString()!;
 
             await EventuallyAsync(async () =>
@@ -222,7 +222,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), returnBase64: true));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), returnBase64: true));
 
             string output = (await client.WaitFinishedAsync(id)).Final.GetProperty("output")[0].GetString()!;
 
@@ -240,7 +240,7 @@ namespace Fashn.Emulator.Tests
             // 0.02 * 0.1 min * 60 = 0.12 s of base64 lifetime.
             await using EmulatorServer server = await StartAsync(o => o.Base64LifetimeMinutes = 0.1);
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), returnBase64: true));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), returnBase64: true));
             await client.WaitFinishedAsync(id);
 
             await EventuallyAsync(async () =>
@@ -256,7 +256,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), outputFormat: "jpeg", returnBase64: true));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), outputFormat: "jpeg", returnBase64: true));
 
             string output = (await client.WaitFinishedAsync(id)).Final.GetProperty("output")[0].GetString()!;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Fashn.Testing;
 using SkiaSharp;
 using Xunit;
 
@@ -44,20 +45,9 @@ namespace Fashn.Emulator.Tests
             return client;
         }
 
-        /// <summary>A small JPEG: a red square on grey.</summary>
-        public static byte[] RedSquareJpeg(int width = 64, int height = 48, byte shade = 128)
-        {
-            using var bitmap = new SKBitmap(width, height);
-            using (var canvas = new SKCanvas(bitmap))
-            {
-                canvas.Clear(new SKColor(shade, shade, shade));
-                using var paint = new SKPaint { Color = new SKColor(210, 30, 30) };
-                canvas.DrawRect(width / 4f, height / 4f, width / 2f, height / 2f, paint);
-            }
-
-            using SKData data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 95);
-            return data.ToArray();
-        }
+        /// <summary>A small JPEG of a subject on a plain backdrop; each variant is a different input.</summary>
+        public static byte[] SmallJpeg(int width = 64, int height = 48, int variant = 0) =>
+            TestImages.SubjectOnBackdrop(width, height, SKEncodedImageFormat.Jpeg, variant);
 
         public static string DataUri(byte[] jpeg) => "data:image/jpeg;base64," + Convert.ToBase64String(jpeg);
 

@@ -12,7 +12,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string body = RunBody(DataUri(RedSquareJpeg()));
+            string body = RunBody(DataUri(SmallJpeg()));
 
             using HttpResponseMessage tooMany = await client.PostRunAsync(body, fault: "status-429");
             using HttpResponseMessage broken = await client.PostRunAsync(body, fault: "status-500");
@@ -36,7 +36,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
 
-            await Assert.ThrowsAsync<HttpRequestException>(() => client.PostRunAsync(RunBody(DataUri(RedSquareJpeg())), fault: "drop"));
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.PostRunAsync(RunBody(DataUri(SmallJpeg())), fault: "drop"));
 
             JsonElement stats = await StatsAsync(server);
             Assert.Equal(0, stats.GetProperty("predictions").GetProperty("created").GetInt64());
@@ -49,7 +49,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync(o => o.Credits = 10);
             using HttpClient client = Client(server);
 
-            await Assert.ThrowsAsync<HttpRequestException>(() => client.PostRunAsync(RunBody(DataUri(RedSquareJpeg())), fault: "drop-after-create"));
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.PostRunAsync(RunBody(DataUri(SmallJpeg())), fault: "drop-after-create"));
 
             JsonElement stats = await StatsAsync(server);
             Assert.Equal(1, stats.GetProperty("predictions").GetProperty("created").GetInt64());
@@ -68,7 +68,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
 
-            using HttpResponseMessage response = await client.PostRunAsync(RunBody(DataUri(RedSquareJpeg())), fault: "fail:" + name);
+            using HttpResponseMessage response = await client.PostRunAsync(RunBody(DataUri(SmallJpeg())), fault: "fail:" + name);
             string id = (await ReadJsonAsync(response)).GetProperty("id").GetString()!;
             JsonElement final = (await client.WaitFinishedAsync(id)).Final;
 
@@ -99,7 +99,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
 
-            using HttpResponseMessage response = await client.PostRunAsync(RunBody(DataUri(RedSquareJpeg())), fault: "explode");
+            using HttpResponseMessage response = await client.PostRunAsync(RunBody(DataUri(SmallJpeg())), fault: "explode");
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         }
@@ -150,7 +150,7 @@ namespace Fashn.Emulator.Tests
             });
             using HttpClient client = Client(server);
 
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
             JsonElement final = (await client.WaitFinishedAsync(id)).Final;
 
             Assert.Equal("UnavailableError", final.GetProperty("error").GetProperty("name").GetString());

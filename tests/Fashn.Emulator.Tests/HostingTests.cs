@@ -49,7 +49,7 @@ namespace Fashn.Emulator.Tests
                 await using (EmulatorServer server = await StartAsync(o => o.DataDirectory = folder))
                 {
                     using HttpClient client = Client(server);
-                    id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+                    id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
                     await client.WaitFinishedAsync(id);
                     Assert.True(File.Exists(Path.Combine(folder, id, "output_0.png")));
                 }
@@ -67,7 +67,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync(o => o.UploadBytesPerSecond = 400_000);
             using HttpClient client = Client(server);
-            byte[] jpeg = RedSquareJpeg(160, 120);
+            byte[] jpeg = SmallJpeg(160, 120);
 
             string id = await client.SubmitAsync(RunBody(DataUri(jpeg)));
 
@@ -81,7 +81,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string body = RunBody(DataUri(RedSquareJpeg()));
+            string body = RunBody(DataUri(SmallJpeg()));
 
             string first = await client.SubmitAsync(body);
             string second = await client.SubmitAsync(body);

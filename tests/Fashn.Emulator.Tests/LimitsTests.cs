@@ -12,7 +12,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync(o => { o.RunLimit = 2; o.RunWindowSeconds = 100_000; });
             using HttpClient client = Client(server);
-            string body = RunBody(DataUri(RedSquareJpeg()));
+            string body = RunBody(DataUri(SmallJpeg()));
 
             await client.SubmitAsync(body);
             await client.SubmitAsync(body);
@@ -86,7 +86,7 @@ namespace Fashn.Emulator.Tests
 
             using HttpResponseMessage first = await client.GetAsync("v1/status/x");
             using HttpResponseMessage limited = await client.GetAsync("v1/status/x");
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
 
             Assert.Equal((HttpStatusCode)429, limited.StatusCode);
             Assert.False(string.IsNullOrEmpty(id));
@@ -97,7 +97,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync(o => { o.ConcurrencyLimit = 2; o.ProcessingSeconds = 250; });
             using HttpClient client = Client(server);
-            string body = RunBody(DataUri(RedSquareJpeg()));
+            string body = RunBody(DataUri(SmallJpeg()));
 
             string first = await client.SubmitAsync(body);
             await client.SubmitAsync(body);
@@ -123,7 +123,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync(o => o.Credits = 1);
             using HttpClient client = Client(server);
-            string body = RunBody(DataUri(RedSquareJpeg()));
+            string body = RunBody(DataUri(SmallJpeg()));
 
             string id = await client.SubmitAsync(body);
             using HttpResponseMessage whileRunning = await client.PostRunAsync(body);

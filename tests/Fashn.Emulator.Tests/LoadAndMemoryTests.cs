@@ -12,7 +12,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync(o => { o.StatusLimit = 1_000_000; o.ProcessingSeconds = 100_000; });
             using HttpClient submitter = Client(server);
-            string id = await submitter.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string id = await submitter.SubmitAsync(RunBody(DataUri(SmallJpeg())));
             const int clients = 4;
             const int requestsPerClient = 1000;
 
@@ -53,7 +53,7 @@ namespace Fashn.Emulator.Tests
                 // 0.02 * 0.0001 h * 3600 s = 7 ms after completion.
                 o.OutputLifetimeHours = 0.0001;
             });
-            string body = RunBody(DataUri(RedSquareJpeg(16, 12)));
+            string body = RunBody(DataUri(SmallJpeg(16, 12)));
 
             async Task SubmitManyAsync(int count)
             {

@@ -49,7 +49,7 @@ namespace Fashn.Emulator.Tests
         {
             // Processing takes 2 s (scaled), so the prediction is still running when the server stops.
             Action<EmulatorOptions> slow = o => o.ProcessingSeconds = 100;
-            byte[] jpeg = RedSquareJpeg();
+            byte[] jpeg = SmallJpeg();
             string id;
             int port;
             await using (EmulatorServer first = await StartOnFolderAsync(slow))
@@ -103,9 +103,9 @@ namespace Fashn.Emulator.Tests
             await using (EmulatorServer first = await StartOnFolderAsync())
             {
                 using HttpClient client = Client(first);
-                completedId = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), outputFormat: "jpeg"));
-                failedId = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), prompt: "a pool of blood"));
-                base64Id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), returnBase64: true));
+                completedId = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), outputFormat: "jpeg"));
+                failedId = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), prompt: "a pool of blood"));
+                base64Id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), returnBase64: true));
                 JsonElement completed = (await client.WaitFinishedAsync(completedId)).Final;
                 cdnBytes = await DownloadAsync(completed.GetProperty("output")[0].GetString()!);
                 Assert.Equal("failed", (await client.WaitFinishedAsync(failedId)).Final.GetProperty("status").GetString());
@@ -159,7 +159,7 @@ namespace Fashn.Emulator.Tests
                 using HttpClient client = Client(first);
                 for (int i = 0; i < 3; i++)
                 {
-                    await client.WaitFinishedAsync(await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), seed: i)));
+                    await client.WaitFinishedAsync(await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), seed: i)));
                 }
             }
 
@@ -176,9 +176,9 @@ namespace Fashn.Emulator.Tests
         [Fact]
         public async Task Predictions_per_input_are_counted_across_a_restart()
         {
-            byte[] once = RedSquareJpeg(64, 48, shade: 90);
-            byte[] twice = RedSquareJpeg(64, 48, shade: 170);
-            byte[] afterRestart = RedSquareJpeg(80, 60, shade: 120);
+            byte[] once = SmallJpeg(64, 48, variant: 90);
+            byte[] twice = SmallJpeg(64, 48, variant: 170);
+            byte[] afterRestart = SmallJpeg(80, 60, variant: 120);
             await using (EmulatorServer first = await StartOnFolderAsync())
             {
                 using HttpClient client = Client(first);
@@ -226,7 +226,7 @@ namespace Fashn.Emulator.Tests
                 port = first.BaseUri.Port;
                 firstFolder = first.DataDirectory;
                 using HttpClient client = Client(first);
-                id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+                id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
                 await client.WaitFinishedAsync(id);
             }
 
@@ -269,7 +269,7 @@ namespace Fashn.Emulator.Tests
             await using (EmulatorServer first = await StartOnFolderAsync(shortLived))
             {
                 using HttpClient client = Client(first);
-                id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+                id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
                 await client.WaitFinishedAsync(id);
                 finishedBy = DateTime.UtcNow;
             }

@@ -35,7 +35,7 @@ namespace Fashn.Emulator.Tests
         public async Task Bytes_that_are_not_a_decodable_image_fail_with_ImageLoadError()
         {
             await using EmulatorServer server = await StartAsync();
-            byte[] jpeg = RedSquareJpeg();
+            byte[] jpeg = SmallJpeg();
 
             JsonElement garbage = await FinalErrorAsync(server, RunBody("data:image/jpeg;base64," + Convert.ToBase64String(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 })));
             JsonElement truncated = await FinalErrorAsync(server, RunBody(DataUri(jpeg.Take(jpeg.Length / 3).ToArray())));
@@ -50,7 +50,7 @@ namespace Fashn.Emulator.Tests
         [Fact]
         public async Task Loopback_image_urls_are_fetched_and_rendered()
         {
-            byte[] jpeg = RedSquareJpeg(40, 30);
+            byte[] jpeg = SmallJpeg(40, 30);
             await using LoopbackSite site = await LoopbackSite.StartAsync(async context =>
             {
                 context.Response.ContentType = "image/jpeg";
@@ -122,7 +122,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync(o => o.Credits = 5);
 
-            JsonElement error = await FinalErrorAsync(server, RunBody(DataUri(RedSquareJpeg()), prompt));
+            JsonElement error = await FinalErrorAsync(server, RunBody(DataUri(SmallJpeg()), prompt));
 
             Assert.Equal("ContentModerationError", error.GetProperty("name").GetString());
             Assert.Equal(5, (await StatsAsync(server)).GetProperty("credits").GetInt64());
@@ -134,8 +134,8 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync(o => o.BlockedWords = new[] { "volcano" });
             using HttpClient client = Client(server);
 
-            JsonElement error = await FinalErrorAsync(server, RunBody(DataUri(RedSquareJpeg()), "an erupting volcano"));
-            string allowed = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg()), "gore-tex jacket in the rain"));
+            JsonElement error = await FinalErrorAsync(server, RunBody(DataUri(SmallJpeg()), "an erupting volcano"));
+            string allowed = await client.SubmitAsync(RunBody(DataUri(SmallJpeg()), "gore-tex jacket in the rain"));
 
             Assert.Equal("ContentModerationError", error.GetProperty("name").GetString());
             Assert.Equal("completed", (await client.WaitFinishedAsync(allowed)).Final.GetProperty("status").GetString());

@@ -16,8 +16,8 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            byte[] twice = RedSquareJpeg(64, 48, shade: 100);
-            byte[] once = RedSquareJpeg(80, 60, shade: 150);
+            byte[] twice = SmallJpeg(64, 48, variant: 100);
+            byte[] once = SmallJpeg(80, 60, variant: 150);
 
             var ids = new[]
             {
@@ -70,7 +70,7 @@ namespace Fashn.Emulator.Tests
         {
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())));
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())));
 
             int statusCalls = 0;
             while (true)

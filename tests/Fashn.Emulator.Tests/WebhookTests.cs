@@ -24,7 +24,7 @@ namespace Fashn.Emulator.Tests
             using HttpClient client = Client(server);
             string hook = Uri.EscapeDataString(new Uri(receiver.BaseUri, "hook").AbsoluteUri);
 
-            string id = await client.SubmitAsync(RunBody(DataUri(RedSquareJpeg())), "?webhook_url=" + hook);
+            string id = await client.SubmitAsync(RunBody(DataUri(SmallJpeg())), "?webhook_url=" + hook);
             await client.WaitFinishedAsync(id);
             await EventuallyAsync(() => Task.FromResult(bodies.Count >= 3), "three webhook deliveries");
             await Task.Delay(500);
@@ -90,7 +90,7 @@ namespace Fashn.Emulator.Tests
             await using EmulatorServer server = await StartAsync();
             using HttpClient client = Client(server);
 
-            using HttpResponseMessage response = await client.PostRunAsync(RunBody(DataUri(RedSquareJpeg())), query: "?webhook_url=" + Uri.EscapeDataString("https://192.0.2.10/hook"));
+            using HttpResponseMessage response = await client.PostRunAsync(RunBody(DataUri(SmallJpeg())), query: "?webhook_url=" + Uri.EscapeDataString("https://192.0.2.10/hook"));
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Contains("loopback", (await ReadJsonAsync(response)).GetProperty("message").GetString());

@@ -27,19 +27,13 @@ public sealed class BadInputTests : IAsyncLifetime
         int width = 5000, height = 4000;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-            var pixels = new byte[width * height * 4];
-            new Random(7).NextBytes(pixels);
-            for (var i = 3; i < pixels.Length; i += 4) pixels[i] = 255;
-            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
-            using var image = SKImage.FromBitmap(bitmap);
-            using var data = image.Encode(SKEncodedImageFormat.Jpeg, 100);
-            if (data.Size >= 60_000_000)
+            var jpeg = TestImages.Noise(width, height, SKEncodedImageFormat.Jpeg, quality: 100, seed: 7);
+            if (jpeg.Length >= 60_000_000)
             {
-                File.WriteAllBytes(path, data.ToArray());
+                File.WriteAllBytes(path, jpeg);
                 return path;
             }
-            var grow = Math.Sqrt(62_000_000.0 / data.Size);
+            var grow = Math.Sqrt(62_000_000.0 / jpeg.Length);
             width = (int)(width * grow);
             height = (int)(height * grow);
         }
@@ -53,7 +47,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var good = TestImages.WriteJpeg(folder.Combine("good.jpg"), variant: 1);
         var zero = folder.Combine("zero.jpg");
         File.WriteAllBytes(zero, []);
-        var whole = TestImages.Encode(320, 240, 2, SKEncodedImageFormat.Jpeg);
+        var whole = TestImages.SubjectOnBackdrop(320, 240, SKEncodedImageFormat.Jpeg, 2);
         var truncated = folder.Combine("truncated.jpg");
         File.WriteAllBytes(truncated, whole[..(whole.Length / 2)]);
         var text = folder.Combine("readme.jpg");
@@ -120,11 +114,11 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task UrlsThatAnswerHtmlOr404OrNeverAnswerFailAsImageLoadErrorsAndDataUrisAreChecked()
     {
         using var stub = new LoopbackHttpStub();
-        var good = "data:image/jpeg;base64," + Convert.ToBase64String(TestImages.Encode(200, 150, 4, SKEncodedImageFormat.Jpeg));
+        var good = "data:image/jpeg;base64," + Convert.ToBase64String(TestImages.SubjectOnBackdrop(200, 150, SKEncodedImageFormat.Jpeg, 4));
         var html = stub.Url("page.html").AbsoluteUri;
         var notFound = stub.Url("missing.jpg").AbsoluteUri;
         var hanging = stub.Url("hang.jpg").AbsoluteUri;
-        var noPrefix = Convert.ToBase64String(TestImages.Encode(64, 48, 5, SKEncodedImageFormat.Jpeg));
+        var noPrefix = Convert.ToBase64String(TestImages.SubjectOnBackdrop(64, 48, SKEncodedImageFormat.Jpeg, 5));
         var brokenBase64 = "data:image/jpeg;base64,/9j/4AAQ%%%not-base64";
         using var host = NewHost();
 

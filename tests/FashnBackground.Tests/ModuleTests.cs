@@ -227,17 +227,27 @@ public sealed class ModuleTests : IAsyncLifetime
     }
 
     [Fact]
-    public void StoppingMidBatchLeavesNoPartialFileAndReportsWhatIsStillRunning()
+    public async Task StoppingMidBatchLeavesNoPartialFileAndReportsWhatIsStillRunning()
     {
         using var folder = new TempFolder();
         var files = Enumerable.Range(0, 30).Select(i => TestImages.WriteJpeg(folder.Combine($"s{i}.jpg"), variant: i)).ToArray();
         var output = folder.Combine("out");
-        using var host = NewHost();
+        // 1.2 s per prediction: long enough for progress records (every 250 ms) while a wave runs.
+        await using var emulator = await Emulators.StartFastAsync(o => o.TimeScale = 0.1);
+        using var host = new PowerShellHost(emulator.BaseUri, Emulators.ApiKey);
 
         using var running = host.Start(
             "Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio' -Wait | Save-FashnOutput -Destination $args[1]", files, output);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (running.Output.Count < 3 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        // Predictions all take the same time, so a wave finishes together and the next wave's run answers are on
+        // their way for a moment; a prediction whose answer has not come cannot be named. Stop once a progress
+        // record written after the third output says some are running.
+        var seen = running.PowerShell.Streams.Progress.Count;
+        while (!running.PowerShell.Streams.Progress.ToArray().Skip(seen).Any(p => RunningCount(p.StatusDescription) > 0) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
         var result = running.Stop();
 
         Assert.Equal(PSInvocationState.Stopped, running.PowerShell.InvocationStateInfo.State);
@@ -251,6 +261,12 @@ public sealed class ModuleTests : IAsyncLifetime
         // The pipeline takes no more records once stopped, so this goes straight to the console.
         var warning = Assert.Single(host.Console.WarningLines, w => w.Contains("still running at FASHN"));
         Assert.Contains("Get-FashnPrediction", warning);
+    }
+
+    private static int RunningCount(string? status)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(status ?? "", @", (\d+) running");
+        return match.Success ? int.Parse(match.Groups[1].Value) : 0;
     }
 
     [Fact]
@@ -349,7 +365,7 @@ public sealed class OutputNamingTests
     {
         using var folder = new TempFolder();
         var destination = Directory.CreateDirectory(folder.Combine("out")).FullName;
-        var png = "data:image/png;base64," + Convert.ToBase64String(TestImages.Encode(8, 8, 0, SkiaSharp.SKEncodedImageFormat.Png));
+        var png = "data:image/png;base64," + Convert.ToBase64String(TestImages.SubjectOnBackdrop(8, 8, SkiaSharp.SKEncodedImageFormat.Png, 0));
         using var host = new PowerShellHost();
 
         var result = host.Invoke(

@@ -206,7 +206,7 @@ public sealed class PackagingTests : IClassFixture<PackageFixture>
         Assert.Equal(VersionPrefix, info.Version.ToString(3));
         // What Get-InstalledPSResource and the Gallery show as release notes (Publish-PSResource takes them from here).
         Assert.True(ChangelogNotes() == Normalized(info.ReleaseNotes ?? ""),
-            $"PrivateData.PSData.ReleaseNotes in FashnBackground.psd1 must be the CHANGELOG.md section of {VersionPrefix} (without its heading): copy it there.\n" +
+            $"PrivateData.PSData.ReleaseNotes in the packed FashnBackground.psd1 must be the CHANGELOG.md section of {VersionPrefix} (without its heading), as the build fills it in.\n" +
             $"Manifest:\n{info.ReleaseNotes}\nCHANGELOG.md:\n{ChangelogNotes()}");
         Assert.Equal(new[] { "Export-FashnContactSheet", "Get-FashnCredits", "Get-FashnPrediction", "Invoke-FashnBackgroundChange", "Save-FashnOutput" }, info.ExportedCmdlets.Keys.Order());
 

@@ -1,51 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fashn.Emulator;
-using SkiaSharp;
 
 namespace FashnBackground.Tests;
-
-/// <summary>Images the tests make themselves: a coloured subject on a flat backdrop, like a product photo.</summary>
-public static class TestImages
-{
-    public static string WriteJpeg(string path, int width = 320, int height = 240, int variant = 0)
-    {
-        File.WriteAllBytes(path, Encode(width, height, variant, SKEncodedImageFormat.Jpeg));
-        return path;
-    }
-
-    public static string WritePng(string path, int width = 320, int height = 240, int variant = 0)
-    {
-        File.WriteAllBytes(path, Encode(width, height, variant, SKEncodedImageFormat.Png));
-        return path;
-    }
-
-    public static byte[] Encode(int width, int height, int variant, SKEncodedImageFormat format)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(new SKColor(200, 200, 205));
-            // Every variant is a different image (the journal knows inputs by their content).
-            using var paint = new SKPaint { Color = new SKColor((byte)(120 + variant % 120), (byte)(30 + variant / 120 % 100), 50), IsAntialias = true };
-            canvas.DrawCircle(width / 2f, height / 2f, Math.Min(width, height) / 3f, paint);
-            using var mark = new SKPaint { Color = new SKColor(20, 20, (byte)(variant % 251)) };
-            canvas.DrawRect(2 + variant % (width - 6), 2, 3, 3, mark);
-        }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(format, 90);
-        return data.ToArray();
-    }
-
-    /// <summary>True when the file decodes as an image (what a user would check by opening it).</summary>
-    public static bool Decodes(string path, out int width, out int height)
-    {
-        using var bitmap = SKBitmap.Decode(path);
-        width = bitmap?.Width ?? 0;
-        height = bitmap?.Height ?? 0;
-        return bitmap != null && width > 0 && height > 0;
-    }
-}
 
 /// <summary>A folder that is removed after the test.</summary>
 public sealed class TempFolder : IDisposable
