@@ -9,8 +9,9 @@ namespace Fashn.Client
     /// Sends run requests and waits for a free place at the service. A 429 ConcurrencyLimitExceeded is not a failure
     /// but "wait until a running prediction finishes" (an earlier run's predictions, or another client on the same
     /// key): the slots' ceiling is lowered and the request sent again, for up to
-    /// <see cref="FashnClientOptions.MaxConcurrencyWait"/> without using up retries; after that a refusal is retried
-    /// like any other 429, <see cref="FashnClientOptions.MaxRetries"/> times.
+    /// <see cref="FashnClientOptions.MaxConcurrencyWait"/> in all without using up retries; after that a refusal is
+    /// retried like any other 429, <see cref="FashnClientOptions.MaxRetries"/> times. A refusal asking for a longer
+    /// wait than <see cref="FashnClientOptions.MaxRetryAfter"/> fails at once.
     /// </summary>
     public sealed class RunSubmitter
     {
@@ -41,19 +42,22 @@ namespace Fashn.Client
                 {
                     _slots.ServiceRefusedConcurrency();
                     TimeSpan delay;
-                    if (waiting.Elapsed < options.MaxConcurrencyWait)
+                    var waitLeft = options.MaxConcurrencyWait - waiting.Elapsed;
+                    if (waitLeft > TimeSpan.Zero)
                     {
                         delay = ex.Answer.RetryAfter ?? _backoff.For(1);
+                        // The whole wait never outlasts MaxConcurrencyWait, whatever one refusal asks for.
+                        if (delay > waitLeft) delay = waitLeft;
                     }
                     else
                     {
                         attemptsAfterWait++;
                         if (attemptsAfterWait > options.MaxRetries) throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait);
                         delay = ex.Answer.RetryAfter ?? _backoff.For(attemptsAfterWait);
-                        if (delay > options.MaxRetryAfter)
-                        {
-                            throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait, _client.RetryAfterTooLong(delay));
-                        }
+                    }
+                    if (ex.Answer.RetryAfter > options.MaxRetryAfter)
+                    {
+                        throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait + 1, _client.RetryAfterTooLong(ex.Answer.RetryAfter.Value));
                     }
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }

@@ -30,7 +30,7 @@ namespace FashnBackground
         [ValidateRange(0.01, 60.0)]
         public double RetryIntervalSec { get; set; } = 2;
 
-        /// <summary>How long one HTTP request may take before it is given up (a run request is then not sent again).</summary>
+        /// <summary>How long one HTTP request may take before it is given up (a run request is then not sent again); also the longest wait a server's Retry-After may ask for.</summary>
         [Parameter]
         [ValidateRange(1, 600)]
         public int RequestTimeoutSec { get; set; } = 60;
@@ -55,6 +55,8 @@ namespace FashnBackground
                     RetryBaseDelay = TimeSpan.FromSeconds(RetryIntervalSec),
                     MaxRetryDelay = TimeSpan.FromSeconds(RetryIntervalSec * 3),
                     RequestTimeout = TimeSpan.FromSeconds(RequestTimeoutSec),
+                    // No server's Retry-After or advertised window makes one request wait longer than it may take.
+                    MaxRetryAfter = TimeSpan.FromSeconds(RequestTimeoutSec),
                 };
                 options.RequestLog = entry => QueueVerbose(entry.ToString());
                 return options;
