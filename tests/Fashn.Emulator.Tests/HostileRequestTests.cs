@@ -117,7 +117,8 @@ namespace Fashn.Emulator.Tests
                     await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
                 }
             });
-            await using EmulatorServer server = await StartAsync();
+            // At the real service's pace: 64 MiB over loopback come long before the 30 s fetch limit.
+            await using EmulatorServer server = await StartAsync(o => { o.TimeScale = 1; o.StatusLimit = 1_000_000; });
             using HttpClient client = Client(server);
 
             string id = await client.SubmitAsync(RunBody(new Uri(site.BaseUri, "endless.png").AbsoluteUri));

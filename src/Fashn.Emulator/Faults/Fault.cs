@@ -1,6 +1,6 @@
 namespace Fashn.Emulator.Faults
 {
-    internal enum FaultKind { None, Status429, Status500, Drop, DropAfterCreate, Slow, Fail }
+    internal enum FaultKind { None, Status429, Status500, Drop, DropAfterCreate, Slow, Fail, Gateway502, Gateway503, SlowAfterCreate }
 
     /// <summary>One injected fault: what happens to a request instead of (or on top of) its normal answer.</summary>
     internal sealed record Fault(FaultKind Kind, double SlowSeconds = 0, string? FailName = null)
@@ -16,6 +16,9 @@ namespace Fashn.Emulator.Faults
             FaultKind.DropAfterCreate => "drop-after-create",
             FaultKind.Slow => "slow",
             FaultKind.Fail => "fail:" + FailName,
+            FaultKind.Gateway502 => "gateway-502",
+            FaultKind.Gateway503 => "gateway-503",
+            FaultKind.SlowAfterCreate => "slow-after-create",
             _ => "none",
         };
 }
