@@ -38,6 +38,12 @@ namespace Fashn.Client
             _http = handler != null ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedDownloadHttp.Value;
         }
 
+        /// <summary>Retries of one download after a broken connection, a timeout or a transient answer (408, 429, 5xx).</summary>
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>The first wait before a retry; it doubles per retry up to three times this, with jitter.</summary>
+        public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
         /// <summary>Told of every download (its URL without the query, the status, the time), for -Verbose; never the key, which downloads do not carry.</summary>
         public Action<RequestLogEntry>? RequestLog { get; set; }
 
