@@ -76,7 +76,7 @@ namespace Fashn.Client
         /// <summary>GET /v1/status/{id}.</summary>
         public async Task<PredictionStatus> GetStatusAsync(string id, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException("A prediction id is required.", nameof(id));
+            id = PredictionIds.Require(id);
             using var answer = await SendAsync(HttpMethod.Get, StatusPath + Uri.EscapeDataString(id), null, _windows.Status, isRun: false, cancellationToken, id).ConfigureAwait(false);
             return ApiMessageFormat.ReadStatus(answer.Json.RootElement, id, answer.CreditsUsed);
         }

@@ -63,7 +63,8 @@ namespace FashnBackground
             }
             catch (FashnException ex)
             {
-                ThrowTerminatingError(FashnErrorRecords.For(ex, BaseUri));
+                // The base URI as shown: a user name or password in it may be the key.
+                ThrowTerminatingError(FashnErrorRecords.For(ex, BaseUri == null ? null : FashnClientOptions.Display(BaseUri)));
                 throw; // not reached: ThrowTerminatingError throws
             }
         }
@@ -84,8 +85,10 @@ namespace FashnBackground
             {
                 if (!Uri.TryCreate(fromEnvironment!.Trim(), UriKind.Absolute, out var parsed))
                 {
+                    // Its value is not shown: with the two variables swapped, it is the key.
                     throw new FashnException(FashnErrorCodes.InvalidArgument,
-                        $"The environment variable FASHN_BASE_URL holds '{fromEnvironment}', which is not an absolute URI. Set it to https://api.fashn.ai or remove it.");
+                        $"The environment variable FASHN_BASE_URL holds {fromEnvironment.Trim().Length} characters that are not an absolute URI " +
+                        "(if they are your API key, FASHN_API_KEY and FASHN_BASE_URL are swapped). Set it to https://api.fashn.ai or remove it.");
                 }
                 return FashnClientOptions.ValidateBaseUri(parsed);
             }

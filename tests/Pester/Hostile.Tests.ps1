@@ -125,13 +125,12 @@ Describe 'What a server controls' {
         $photo = New-TestPhoto -Path (Join-Path $TestDrive 'key.png') -Variant 4242
         $before = Get-EmulatorRequestCount $script:emulator -Method POST -Route '/v1/run'
 
-        Invoke-FashnBackgroundChange -Path $photo -Prompt 'studio' -ApiKey 'fa-émulator-devkey' -ErrorVariable failures -ErrorAction SilentlyContinue |
-            Should -BeNullOrEmpty
+        # One terminating error, as for a missing key: no input can be sent with it.
+        $failure = { Invoke-FashnBackgroundChange -Path $photo -Prompt 'studio' -ApiKey 'fa-émulator-devkey' } | Should -Throw -PassThru
 
-        $failures | Should -HaveCount 1
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Fashn.InvalidArgument,*'
-        $failures[0].Exception.Message | Should -Match 'API key'
-        $failures[0].Exception.Message | Should -Not -Match 'émulator'
+        $failure.FullyQualifiedErrorId | Should -BeLike 'Fashn.InvalidArgument,*'
+        $failure.Exception.Message | Should -Match 'API key holds a character that cannot be sent \(U\+00E9'
+        $failure.Exception.Message | Should -Not -Match 'mulator'
         Get-EmulatorRequestCount $script:emulator -Method POST -Route '/v1/run' | Should -Be $before
     }
 
