@@ -94,6 +94,34 @@ Describe 'What a server controls' {
         Get-EmulatorRequestCount $script:emulator -Method GET -Route '/cdn/{id}/{file}' | Should -Be 0
     }
 
+    It 'a file that cannot be written while saving (the file size limit reached) says so, not that the download broke off' -Skip:(-not $IsLinux -or -not (Get-Command prlimit -ErrorAction SilentlyContinue)) {
+        $photo = New-TestPhoto -Path (Join-Path $TestDrive 'full.png') -Variant 4646
+        $id = (Invoke-FashnBackgroundChange -Path $photo -Prompt 'studio' -Wait).Id
+        $out = Join-Path $TestDrive 'full-disk'
+        $scriptPath = Join-Path $TestDrive 'full-disk.ps1'
+        # The child lowers its own file size limit once started (the runtime needs more to start), so every write
+        # past 4 KiB fails as on a full disk; SIGXFSZ is ignored (set before exec), so the write fails instead of the process.
+        New-ChildSessionScript -Emulator $script:emulator -JournalPath (Join-Path $TestDrive 'full.jsonl') -Body @"
+& prlimit --pid `$PID --fsize=4096
+Get-FashnPrediction -Id '$id' | Save-FashnOutput -Destination $(ConvertTo-PowerShellLiteral $out) -MaximumRetryCount 0 -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
+foreach (`$failure in `$failures) { "error: `$(`$failure.FullyQualifiedErrorId) | `$(`$failure.Exception.Message)" }
+"@ | Set-Content -LiteralPath $scriptPath
+        $pwsh = Get-PwshCommand
+        $command = "trap '' XFSZ; exec '$($pwsh.FilePath)' $($pwsh.Prefix -join ' ') -NoProfile -NonInteractive -File '$scriptPath'"
+        $start = [Diagnostics.ProcessStartInfo]@{ FileName = 'bash'; RedirectStandardOutput = $true; UseShellExecute = $false }
+        $start.ArgumentList.Add('-c')
+        $start.ArgumentList.Add($command)
+        $child = [Diagnostics.Process]::Start($start)
+        $printed = $child.StandardOutput.ReadToEndAsync()
+        if (-not $child.WaitForExit(120000)) { $child.Kill($true) }
+
+        $errors = @($printed.Result -split "`n" | Where-Object { $_ -like 'error:*' })
+        $errors | Should -HaveCount 1
+        $errors[0] | Should -Match 'Fashn\.OutputNotSaved.*Could not write .*disk has space'
+        $errors[0] | Should -Not -Match 'broke off'
+        @(Get-ChildItem -LiteralPath $out -Force -ErrorAction SilentlyContinue) | Should -HaveCount 0
+    }
+
     It 'an id of 100,000 characters is one short error, and nothing is sent' {
         $before = Get-EmulatorRequestCount $script:emulator -Method GET -Route '/v1/status/{id}'
 
