@@ -105,7 +105,8 @@ namespace Fashn.Client
             var temporary = Path.Combine(folder, "." + Path.GetFileName(destinationPath) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + TemporarySuffix);
             try
             {
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, useAsync: true))
+                // Unbuffered (1): a write that fails (a full disk) fails in WriteAsync, where it is named, not later in Dispose.
+                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, useAsync: true))
                 {
                     if (output.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
                     {
@@ -252,7 +253,7 @@ namespace Fashn.Client
             {
                 await file.WriteAsync(bytes, 0, count, cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (IsWriteFailure(ex))
             {
                 throw NotWritten(destinationPath, ex);
             }
@@ -264,13 +265,16 @@ namespace Fashn.Client
             {
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (IsWriteFailure(ex))
             {
                 throw NotWritten(destinationPath, ex);
             }
         }
 
-        private static FashnException NotWritten(string destinationPath, IOException ex) =>
+        // A full disk is an IOException; a file over the size limit (EFBIG) comes as ArgumentOutOfRangeException.
+        private static bool IsWriteFailure(Exception ex) => ex is IOException || ex is ArgumentOutOfRangeException;
+
+        private static FashnException NotWritten(string destinationPath, Exception ex) =>
             new FashnException(FashnErrorCodes.OutputNotSaved,
                 $"Could not write '{destinationPath}': {ex.Message} Check that the disk has space and the folder is writable, then run Save-FashnOutput again.",
                 innerException: ex);
