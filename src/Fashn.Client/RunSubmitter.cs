@@ -11,7 +11,7 @@ namespace Fashn.Client
     /// key): the slots' ceiling is lowered and the request sent again, for up to
     /// <see cref="FashnClientOptions.MaxConcurrencyWait"/> in all without using up retries; after that a refusal is
     /// retried like any other 429, <see cref="FashnClientOptions.MaxRetries"/> times. A refusal asking for a longer
-    /// wait than <see cref="FashnClientOptions.MaxRetryAfter"/> fails at once.
+    /// wait than the whole concurrency wait fails at once.
     /// </summary>
     public sealed class RunSubmitter
     {
@@ -45,6 +45,12 @@ namespace Fashn.Client
                     var waitLeft = options.MaxConcurrencyWait - waiting.Elapsed;
                     if (waitLeft > TimeSpan.Zero)
                     {
+                        // A refusal asking for longer than the whole wait may take cannot be waited out: said at once.
+                        if (ex.Answer.RetryAfter > options.MaxConcurrencyWait)
+                        {
+                            throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, 1,
+                                $"The service asked to wait {ex.Answer.RetryAfter.Value.TotalSeconds:0} s, longer than the {options.MaxConcurrencyWait.TotalSeconds:0} s this command waits for a free place.");
+                        }
                         delay = ex.Answer.RetryAfter ?? _backoff.For(1);
                         // The whole wait never outlasts MaxConcurrencyWait, whatever one refusal asks for.
                         if (delay > waitLeft) delay = waitLeft;
@@ -54,10 +60,10 @@ namespace Fashn.Client
                         attemptsAfterWait++;
                         if (attemptsAfterWait > options.MaxRetries) throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait);
                         delay = ex.Answer.RetryAfter ?? _backoff.For(attemptsAfterWait);
-                    }
-                    if (ex.Answer.RetryAfter > options.MaxRetryAfter)
-                    {
-                        throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait + 1, _client.RetryAfterTooLong(ex.Answer.RetryAfter.Value));
+                        if (delay > options.MaxRetryAfter)
+                        {
+                            throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait, _client.RetryAfterTooLong(delay));
+                        }
                     }
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 }

@@ -89,13 +89,13 @@ public sealed class HostileHeaderTests
     {
         var handler = new FakeHandler((_, _) => Task.FromResult(
             FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded", "busy", ("Retry-After", "3600"))));
-        using var client = TestClients.Create(handler);
+        using var client = TestClients.Create(handler, o => o.MaxConcurrencyWait = TimeSpan.FromMinutes(10));
         var submitter = new RunSubmitter(client, new PredictionSlots(6));
 
         var error = await Assert.ThrowsAsync<FashnException>(() => WithinBound(submitter.SubmitAsync(new RunRequest("https://example.com/a.jpg", "studio"), default)));
 
         Assert.Equal(FashnErrorCodes.ConcurrencyLimitExceeded, error.ErrorCode);
-        Assert.Contains("asked to wait 3600 s, longer than the 60 s allowed", error.Message);
+        Assert.Contains("asked to wait 3600 s, longer than the 600 s this command waits for a free place", error.Message);
         Assert.Single(handler.Requests);
     }
 
