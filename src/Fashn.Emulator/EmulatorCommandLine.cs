@@ -34,6 +34,7 @@ namespace Fashn.Emulator
             new("--fault-drop-after-create-rate", "<0..1>", "Share of runs that create the prediction, then drop the connection.", o => Num(o.FaultDropAfterCreateRate), (o, v) => o.FaultDropAfterCreateRate = Double(v)),
             new("--fault-gateway-rate", "<0..1>", "Share of /v1 requests answered 502 or 503 with a gateway's HTML page.", o => Num(o.FaultGatewayRate), (o, v) => o.FaultGatewayRate = Double(v)),
             new("--fault-cut-download-rate", "<0..1>", "Share of /cdn downloads cut half way (connection dropped).", o => Num(o.FaultCutDownloadRate), (o, v) => o.FaultCutDownloadRate = Double(v)),
+            new("--fault-slow-after-create-rate", "<0..1>", "Share of runs that create the prediction, then answer --fault-slow-seconds late.", o => Num(o.FaultSlowAfterCreateRate), (o, v) => o.FaultSlowAfterCreateRate = Double(v)),
             new("--fault-slow-rate", "<0..1>", "Share of /v1 requests answered late.", o => Num(o.FaultSlowRate), (o, v) => o.FaultSlowRate = Double(v)),
             new("--fault-slow-seconds", "<s>", "Delay of a slow answer (wall-clock, not scaled).", o => Num(o.FaultSlowSeconds), (o, v) => o.FaultSlowSeconds = Double(v)),
             new("--fault-fail-rate", "<0..1>", "Share of created predictions that fail.", o => Num(o.FaultFailRate), (o, v) => o.FaultFailRate = Double(v)),

@@ -76,6 +76,9 @@ namespace Fashn.Emulator
         public double FaultDropAfterCreateRate { get; set; }
         public double FaultSlowRate { get; set; }
 
+        /// <summary>Share of POST /v1/run requests that create the prediction and then answer <see cref="FaultSlowSeconds"/> late.</summary>
+        public double FaultSlowAfterCreateRate { get; set; }
+
         /// <summary>Delay of an injected slow answer, in wall-clock seconds (not scaled: it exercises HTTP timeouts).</summary>
         public double FaultSlowSeconds { get; set; } = 5;
 

@@ -98,6 +98,7 @@ namespace Fashn.Emulator.Faults
                 }
 
                 if (transport < (bound += _options.FaultDropAfterCreateRate)) return new Fault(FaultKind.DropAfterCreate);
+                if (transport < (bound += _options.FaultSlowAfterCreateRate)) return new Fault(FaultKind.SlowAfterCreate, SlowSeconds: _options.FaultSlowSeconds);
                 if (outcome < _options.FaultFailRate && _options.FaultFailNames.Length > 0)
                 {
                     // Reuse the outcome draw to pick the name, keeping two draws per request.
