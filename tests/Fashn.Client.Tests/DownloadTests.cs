@@ -15,7 +15,7 @@ public sealed class DownloadTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+    private static readonly byte[] Png = OutputSaverTests.Png;
 
     private OutputSaver Saver(FakeHandler handler, int retries = 3) =>
         new(new Uri("https://api.fashn.ai/"), 1024 * 1024, TimeSpan.FromSeconds(5), handler)
@@ -33,7 +33,7 @@ public sealed class DownloadTests : IDisposable
     public async Task ADownloadCutHalfWayIsStartedAgainAndSavedWhole()
     {
         var handler = new FakeHandler((_, n) => Task.FromResult(n == 1
-            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new HalfThenResetStream(Png)) }
+            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new OutputSaverTests.BreakingStream(Png[..(Png.Length / 2)])) }
             : Bytes(Png)));
         var path = Path.Combine(_folder, "a.png");
 
@@ -62,7 +62,7 @@ public sealed class DownloadTests : IDisposable
     [Fact]
     public async Task ADownloadThatKeepsBreakingFailsAfterItsRetriesLeavingNoFile()
     {
-        var handler = new FakeHandler((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new HalfThenResetStream(Png)) }));
+        var handler = new FakeHandler((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new OutputSaverTests.BreakingStream(Png[..(Png.Length / 2)])) }));
 
         var error = await Assert.ThrowsAsync<FashnException>(() =>
             Saver(handler, retries: 2).SaveAsync("https://cdn.fashn.ai/p1/output_0.png", Path.Combine(_folder, "a.png"), false, default));
@@ -156,28 +156,5 @@ public sealed class DownloadTests : IDisposable
         Assert.Contains("port 6000", error.Message);
         Assert.Contains("port 5000", error.Message);
         Assert.DoesNotContain("neither", error.Message);
-    }
-
-    /// <summary>Gives the first half, then fails the way a dropped connection does.</summary>
-    private sealed class HalfThenResetStream(byte[] whole) : Stream
-    {
-        private bool _sent;
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_sent) throw new IOException("connection reset by peer");
-            _sent = true;
-            var n = Math.Min(count, whole.Length / 2);
-            Array.Copy(whole, 0, buffer, offset, n);
-            return n;
-        }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
