@@ -66,9 +66,9 @@ namespace Fashn.Client
             var body = ApiMessageFormat.WriteRunBody(request);
             using var answer = await SendAsync(HttpMethod.Post, path, body, _windows.Run, isRun: true, cancellationToken).ConfigureAwait(false);
             var id = ApiMessageFormat.ReadString(answer.Json.RootElement, "id");
-            if (string.IsNullOrEmpty(id))
+            if (string.IsNullOrEmpty(id) || !PredictionIds.IsUsable(id!))
             {
-                throw LostRunAnswer($"HTTP {(int)answer.StatusCode} without a prediction id", answer.StatusCode, null);
+                throw LostRunAnswer($"HTTP {(int)answer.StatusCode} without a usable prediction id", answer.StatusCode, null);
             }
             return id!;
         }

@@ -17,18 +17,24 @@ namespace Fashn.Client
             {
                 throw new FashnException(FashnErrorCodes.InvalidArgument, "A prediction id is required, such as the Id of Invoke-FashnBackgroundChange's output.");
             }
-            var usable = text.Length <= MaxLength;
-            foreach (var c in text)
-            {
-                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) usable = false;
-            }
-            if (!usable)
+            if (!IsUsable(text))
             {
                 throw new FashnException(FashnErrorCodes.InvalidArgument,
                     $"'{Shorten(text)}' ({text.Length} characters) is not a prediction id: ids are up to {MaxLength} letters, digits, '-' and '_'. " +
                     "Nothing was sent. Pass the Id of a prediction (Get-FashnPrediction -Id <Tab> completes the ones of this session).");
             }
             return text;
+        }
+
+        /// <summary>True for up to <see cref="MaxLength"/> letters, digits, '-' and '_'.</summary>
+        public static bool IsUsable(string id)
+        {
+            if (id.Length == 0 || id.Length > MaxLength) return false;
+            foreach (var c in id)
+            {
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) return false;
+            }
+            return true;
         }
 
         /// <summary>At most 40 characters of an id, for a message.</summary>

@@ -25,6 +25,7 @@ public sealed class GatewayAnswerTests
         { HttpStatusCode.GatewayTimeout, "{\"error\":\"InternalServerError\",\"message\":\"timeout\"}", "application/json" },
         { HttpStatusCode.OK, "<html><body>Welcome to the hotel network</body></html>", "text/html" },
         { HttpStatusCode.OK, "{\"error\":null}", "application/json" },
+        { HttpStatusCode.OK, "{\"id\":\"../../v1/credits\",\"error\":null}", "application/json" },
     };
 
     [Theory]
