@@ -33,6 +33,10 @@ namespace Fashn.Client
                 writer.WriteStartObject("inputs");
                 writer.WriteString("image", request.Image);
                 writer.WriteString("prompt", request.Prompt);
+                if (request.ImageContext != null) writer.WriteString("image_context", request.ImageContext);
+                if (request.Resolution != null) writer.WriteString("resolution", request.Resolution);
+                if (request.GenerationMode != null) writer.WriteString("generation_mode", request.GenerationMode);
+                if (request.NumImages.HasValue) writer.WriteNumber("num_images", request.NumImages.Value);
                 if (request.Seed.HasValue) writer.WriteNumber("seed", request.Seed.Value);
                 if (request.OutputFormat != null) writer.WriteString("output_format", request.OutputFormat);
                 if (request.ReturnBase64) writer.WriteBoolean("return_base64", true);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Fashn.Client
 {
-    /// <summary>The body of POST /v1/run for the background-change model (or a model that takes the same inputs).</summary>
+    /// <summary>The body of POST /v1/run for background-change, or edit with its own inputs (null ones are not sent).</summary>
     public sealed class RunRequest
     {
         public const string BackgroundChangeModel = "background-change";
@@ -31,6 +31,18 @@ namespace Fashn.Client
 
         /// <summary>Query parameter webhook_url.</summary>
         public Uri? WebhookUrl { get; set; }
+
+        /// <summary>edit: image_context, a reference image as a URL or data URI.</summary>
+        public string? ImageContext { get; set; }
+
+        /// <summary>edit: "1k", "2k" or "4k".</summary>
+        public string? Resolution { get; set; }
+
+        /// <summary>edit: "fast", "balanced" or "quality".</summary>
+        public string? GenerationMode { get; set; }
+
+        /// <summary>edit: outputs of the one prediction, 1 to <see cref="EditModel.MaxNumImages"/>.</summary>
+        public int? NumImages { get; set; }
 
         /// <summary>What the image input holds when it was made from a local file (not sent to the service).</summary>
         public SentImageInfo? SentImage { get; set; }

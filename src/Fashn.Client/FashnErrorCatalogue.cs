@@ -101,6 +101,8 @@ namespace Fashn.Client
             [FashnErrorCodes.PredictionNotFinished] = new Entry(Origin.Client, FashnErrorCategory.InvalidOperation),
             [FashnErrorCodes.PredictionFailed] = new Entry(Origin.Client, FashnErrorCategory.NotSpecified),
             [FashnErrorCodes.UnexpectedError] = new Entry(Origin.Client, FashnErrorCategory.NotSpecified),
+            // No prediction of a retired model can start: the rest of the batch is not sent to be refused the same way.
+            [FashnErrorCodes.ModelDiscontinued] = new Entry(Origin.Client, FashnErrorCategory.InvalidArgument, batchStop: BatchStop.NewPredictions),
 
             // The API's error answers.
             [FashnErrorCodes.BadRequest] = new Entry(Origin.Api, FashnErrorCategory.InvalidArgument, _ => "Check the inputs."),

@@ -72,6 +72,8 @@ namespace Fashn.Client
         public const string PredictionNotFinished = "PredictionNotFinished";
         /// <summary>Save-FashnOutput got a failed prediction that names no error.</summary>
         public const string PredictionFailed = "PredictionFailed";
+        /// <summary>FASHN refused background-change as a model it no longer offers; edit is its successor.</summary>
+        public const string ModelDiscontinued = "ModelDiscontinued";
         /// <summary>A failure the module did not expect (not a FashnException).</summary>
         public const string UnexpectedError = "UnexpectedError";
 

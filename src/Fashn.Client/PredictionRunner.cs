@@ -67,6 +67,9 @@ namespace Fashn.Client
                 {
                     // FASHN advises trying again: the next attempt submits a new prediction.
                 }
+                // No credits, a refused key, a retired model: the inputs still waiting would be refused the same way, so
+                // none is sent, before this one's turn passes on (the command writes the one error when it gets to it).
+                if (run.Outcome.Failure?.BatchStop is BatchStop stop && stop != BatchStop.None) StopSubmitting();
             }
             finally
             {
@@ -168,8 +171,9 @@ namespace Fashn.Client
             outcome.SubmittedAt = DateTimeOffset.UtcNow;
             outcome.Status = started.Status;
             outcome.Failure = null;
-            if (run.JournalKey != null) Journal!.RecordSubmitted(run.JournalKey, id, run.Job.Source);
+            // Known as running before the journal says so: a stop that sees the journal line can name the id.
             Changed(outcome);
+            if (run.JournalKey != null) Journal!.RecordSubmitted(run.JournalKey, id, run.Job.Source);
             return started;
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 
 namespace Fashn.Client
 {
@@ -9,8 +10,11 @@ namespace Fashn.Client
     /// </summary>
     public sealed class PredictionSettings
     {
+        /// <param name="resolution">edit only, like <paramref name="generationMode"/>, <paramref name="numImages"/> and <paramref name="imageContext"/>; null leaves it to the service.</param>
+        /// <exception cref="FashnException">InvalidArgument: edit's inputs for another model, or out of their range (<see cref="EditModel.InputsProblem"/>).</exception>
         public PredictionSettings(string prompt, long? seed = null, string? outputFormat = null,
-            string modelName = RunRequest.BackgroundChangeModel, bool returnBase64 = false, Uri? webhookUrl = null)
+            string modelName = RunRequest.BackgroundChangeModel, bool returnBase64 = false, Uri? webhookUrl = null,
+            string? resolution = null, string? generationMode = null, int? numImages = null, ContextImage? imageContext = null)
         {
             Prompt = prompt ?? throw new ArgumentNullException(nameof(prompt));
             Seed = seed;
@@ -18,6 +22,12 @@ namespace Fashn.Client
             ModelName = modelName ?? throw new ArgumentNullException(nameof(modelName));
             ReturnBase64 = returnBase64;
             WebhookUrl = webhookUrl;
+            var problem = EditModel.InputsProblem(modelName, resolution, generationMode, numImages, imageContext != null);
+            if (problem != null) throw new FashnException(FashnErrorCodes.InvalidArgument, problem);
+            Resolution = resolution;
+            GenerationMode = generationMode;
+            NumImages = numImages;
+            ImageContext = imageContext;
         }
 
         public string Prompt { get; }
@@ -35,6 +45,18 @@ namespace Fashn.Client
         /// <summary>Where FASHN posts the result as well; not part of the journal key (it does not change the result).</summary>
         public Uri? WebhookUrl { get; }
 
+        /// <summary>edit: "1k", "2k" or "4k"; null for the service's default (1k).</summary>
+        public string? Resolution { get; }
+
+        /// <summary>edit: "fast", "balanced" or "quality"; null for the service's default.</summary>
+        public string? GenerationMode { get; }
+
+        /// <summary>edit: how many outputs the one prediction makes; null for the service's default (1).</summary>
+        public int? NumImages { get; }
+
+        /// <summary>edit: the reference image sent as image_context.</summary>
+        public ContextImage? ImageContext { get; }
+
         internal RunRequest CreateRequest(string image, SentImageInfo? sentImage) => new RunRequest(image, Prompt)
         {
             ModelName = ModelName,
@@ -42,12 +64,24 @@ namespace Fashn.Client
             OutputFormat = OutputFormat,
             ReturnBase64 = ReturnBase64,
             WebhookUrl = WebhookUrl,
+            ImageContext = ImageContext?.RunInput,
+            Resolution = Resolution,
+            GenerationMode = GenerationMode,
+            NumImages = NumImages,
             SentImage = sentImage,
         };
 
-        /// <summary>The settings as the journal key hashes them, with the API the prediction is sent to.</summary>
-        internal string ToJournalText(Uri baseUri) =>
-            string.Join("\n", Prompt, Seed?.ToString(CultureInfo.InvariantCulture) ?? "", OutputFormat ?? "", ModelName,
+        /// <summary>
+        /// The settings as the journal key hashes them, with the API the prediction is sent to. edit's inputs are added
+        /// only when given, so the keys of background-change predictions journaled by earlier versions stay the same.
+        /// </summary>
+        internal string ToJournalText(Uri baseUri)
+        {
+            var text = string.Join("\n", Prompt, Seed?.ToString(CultureInfo.InvariantCulture) ?? "", OutputFormat ?? "", ModelName,
                 ReturnBase64 ? "base64" : "url", baseUri.AbsoluteUri);
+            if (Resolution == null && GenerationMode == null && NumImages == null && ImageContext == null) return text;
+            var context = ImageContext == null ? "" : string.Concat(ImageContext.ContentHash.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+            return string.Join("\n", text, Resolution ?? "", GenerationMode ?? "", NumImages?.ToString(CultureInfo.InvariantCulture) ?? "", context);
+        }
     }
 }

@@ -38,6 +38,10 @@ namespace Fashn.Client
                 {
                     return await _client.RunAsync(request, cancellationToken).ConfigureAwait(false);
                 }
+                catch (FashnException ex) when (ex.Answer != null && ModelRetirement.SaysModelIsGone(ex.Answer, request.ModelName))
+                {
+                    throw ModelRetirement.Failure(ex.Answer);
+                }
                 catch (FashnException ex) when (ex.ErrorCode == FashnErrorCodes.ConcurrencyLimitExceeded && ex.Answer != null)
                 {
                     _slots.ServiceRefusedConcurrency();

@@ -5,7 +5,7 @@ using Fashn.Emulator.Stats;
 namespace Fashn.Emulator
 {
     /// <summary>The handler of each endpoint.</summary>
-    internal sealed record EmulatorEndpoints(RunHandler Run, StatusHandler Status, CreditsHandler Credits, CdnHandler Cdn, StatsHandler Stats);
+    internal sealed record EmulatorEndpoints(RunHandler Run, StatusHandler Status, CreditsHandler Credits, CdnHandler Cdn, StatsHandler Stats, TimelineHandler Timeline);
 
     /// <summary>
     /// The HTTP side in one place: Kestrel's limits, the middleware every request passes through in order, and the
@@ -24,8 +24,10 @@ namespace Fashn.Emulator
             builder.WebHost.UseUrls(options.Urls);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
-                // Large base64 payloads are exactly what the real service struggles with; accept up to 64 MB here.
+                // Large base64 payloads are exactly what the real service struggles with: bodies up to 64 MB are read, so that
+                // --max-run-body-bytes can answer them as FASHN does (500); larger ones get Kestrel's 413.
                 kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
+                kestrel.AddServerHeader = !options.DocumentedHeadersOnly;
             });
 
             WebApplication app = builder.Build();
@@ -49,6 +51,7 @@ namespace Fashn.Emulator
                 .RequireApiKey().WithRateLimit("credits", options.CreditsLimit, options.CreditsWindowSeconds);
             app.MapGet("/cdn/{id}/{file}", (Delegate)endpoints.Cdn.HandleAsync);
             app.MapGet("/_emulator/stats", endpoints.Stats.Handle);
+            app.MapGet("/_emulator/predictions", endpoints.Timeline.Handle);
             return app;
         }
     }

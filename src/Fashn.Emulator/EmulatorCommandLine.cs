@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Fashn.Emulator.Models;
 
 namespace Fashn.Emulator
 {
@@ -13,6 +14,13 @@ namespace Fashn.Emulator
             new("--urls", "<url[;url]>", "Where to listen (loopback only unless --allow-non-loopback).", o => o.Urls, (o, v) => o.Urls = v),
             new("--api-key", "<key>", "The one API key accepted (a well-known dev key, not a secret).", o => o.ApiKey, (o, v) => o.ApiKey = v),
             new("--processing-seconds", "<s>", "Time a prediction spends processing (scaled).", o => Num(o.ProcessingSeconds), (o, v) => o.ProcessingSeconds = Double(v)),
+            new("--processing-jitter", "<fraction>", "Spread of processing times (log-normal, mean kept; 0 = fixed).", o => Num(o.ProcessingJitter), (o, v) => o.ProcessingJitter = Double(v)),
+            new("--timing-seed", "<n>", "Seed of the timing draws so runs repeat.", o => o.TimingSeed?.ToString(CultureInfo.InvariantCulture) ?? "the fault seed, else random", (o, v) => o.TimingSeed = Int(v)),
+            new("--queue-delay-seconds", "<s>", "Extra in_queue time when the service is busy (scaled; 0 = off).", o => Num(o.QueueDelaySeconds), (o, v) => o.QueueDelaySeconds = Double(v)),
+            new("--queue-busy-above", "<n>", "Busy: more than this many predictions already running.", o => Num(o.QueueBusyAbove), (o, v) => o.QueueBusyAbove = Int(v)),
+            new("--edit-times", "<res:mode=s,...>", "Edit processing seconds to override (scaled), e.g. 4k:quality=110.", o => EditTariff.Describe(o.EditProcessingSeconds), (o, v) => EditTariff.Override(o.EditProcessingSeconds, v, Double)),
+            new("--edit-credits", "<res:mode=n,...>", "Edit credits per output image to override, e.g. 1k:fast=1.", o => EditTariff.Describe(o.EditCreditsPerImage), (o, v) => EditTariff.Override(o.EditCreditsPerImage, v, Int)),
+            new("--retired-models", "<m1,m2>", "Models a new run is refused for with 400 Unknown model_name (e.g. background-change).", o => o.RetiredModels.Length == 0 ? "none" : string.Join(",", o.RetiredModels), (o, v) => o.RetiredModels = List(v)),
             new("--time-scale", "<factor>", "Multiplies every duration (0.1 = ten times faster).", o => Num(o.TimeScale), (o, v) => o.TimeScale = Double(v)),
             new("--credits", "<n>", "Starting credit balance (total).", o => Num(o.Credits), (o, v) => o.Credits = Long(v)),
             new("--subscription-credits", "<n>", "Part of the balance that is subscription credit (spent first).", o => Num(o.SubscriptionCredits), (o, v) => o.SubscriptionCredits = Long(v)),
@@ -24,6 +32,7 @@ namespace Fashn.Emulator
             new("--credits-limit", "<n>", "GET /v1/credits requests per credits window.", o => Num(o.CreditsLimit), (o, v) => o.CreditsLimit = Int(v)),
             new("--credits-window-seconds", "<s>", "Length of the credits window (scaled).", o => Num(o.CreditsWindowSeconds), (o, v) => o.CreditsWindowSeconds = Double(v)),
             new("--no-retry-after", "", "Do not send Retry-After with 429 RateLimitExceeded.", o => "sends it", (o, _) => o.SendRetryAfter = false),
+            new("--documented-headers-only", "", "Send only headers FASHN documents (no RateLimit-Policy, retry-after-ms, Retry-After, Server).", o => "off", (o, _) => o.DocumentedHeadersOnly = true),
             new("--blocked-words", "<w1,w2>", "Prompt words that fail with ContentModerationError.", o => string.Join(",", o.BlockedWords), (o, v) => o.BlockedWords = List(v)),
             new("--output-lifetime-hours", "<h>", "How long CDN outputs and predictions are kept (scaled).", o => Num(o.OutputLifetimeHours), (o, v) => o.OutputLifetimeHours = Double(v)),
             new("--base64-lifetime-minutes", "<min>", "How long base64 outputs are returned before <base64>_expired (scaled).", o => Num(o.Base64LifetimeMinutes), (o, v) => o.Base64LifetimeMinutes = Double(v)),
@@ -39,6 +48,9 @@ namespace Fashn.Emulator
             new("--fault-slow-seconds", "<s>", "Delay of a slow answer (wall-clock, not scaled).", o => Num(o.FaultSlowSeconds), (o, v) => o.FaultSlowSeconds = Double(v)),
             new("--fault-fail-rate", "<0..1>", "Share of created predictions that fail.", o => Num(o.FaultFailRate), (o, v) => o.FaultFailRate = Double(v)),
             new("--fault-fail-names", "<n1,n2>", "Error names injected failures draw from.", o => string.Join(",", o.FaultFailNames), (o, v) => o.FaultFailNames = List(v)),
+            new("--fault-canceled-rate", "<0..1>", "Share of created predictions that end canceled.", o => Num(o.FaultCanceledRate), (o, v) => o.FaultCanceledRate = Double(v)),
+            new("--fault-time-out-rate", "<0..1>", "Share of created predictions that end time_out.", o => Num(o.FaultTimeOutRate), (o, v) => o.FaultTimeOutRate = Double(v)),
+            new("--max-run-body-bytes", "<n>", "Run bodies above this answer 500 InternalServerError (0 = no limit).", o => Num(o.MaxRunBodyBytes), (o, v) => o.MaxRunBodyBytes = Long(v)),
             new("--fault-seed", "<n>", "Seed for fault draws so runs repeat.", o => o.FaultSeed?.ToString(CultureInfo.InvariantCulture) ?? "random", (o, v) => o.FaultSeed = Int(v)),
             new("--upload-bytes-per-second", "<n>", "Simulated uplink: read request bodies no faster (0 = unlimited).", o => Num(o.UploadBytesPerSecond), (o, v) => o.UploadBytesPerSecond = Long(v)),
             new("--data-dir", "<path>", "Folder for outputs and the state kept across restarts (state.json; one emulator at a time).", o => o.DataDirectory ?? "a temporary folder, state forgotten and folder deleted on exit", (o, v) => o.DataDirectory = v),
@@ -109,7 +121,7 @@ namespace Fashn.Emulator
         {
             var defaults = new EmulatorOptions();
             var text = new StringBuilder();
-            text.AppendLine("fashn-emulator: a local emulator of FASHN's background-change API.");
+            text.AppendLine("fashn-emulator: a local emulator of FASHN's API for the background-change and edit models.");
             text.AppendLine();
             text.AppendLine("Usage: fashn-emulator [options]");
             text.AppendLine();

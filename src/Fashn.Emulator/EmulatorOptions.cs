@@ -1,3 +1,5 @@
+using Fashn.Emulator.Models;
+
 namespace Fashn.Emulator
 {
     /// <summary>
@@ -15,8 +17,39 @@ namespace Fashn.Emulator
         /// <summary>The one API key accepted in <c>Authorization: Bearer</c>.</summary>
         public string ApiKey { get; set; } = DefaultApiKey;
 
-        /// <summary>How long a prediction stays in <c>processing</c> (scaled); the real model takes about 12 s.</summary>
-        public double ProcessingSeconds { get; set; } = 12;
+        /// <summary>
+        /// How long a background-change prediction stays in <c>processing</c> on average (scaled): 11 s, so that with
+        /// 0.5 s <c>starting</c> and 0.5 s <c>in_queue</c> it takes the real model's 12 s end to end.
+        /// </summary>
+        public double ProcessingSeconds { get; set; } = 11;
+
+        /// <summary>
+        /// Spread of processing times: the coefficient of variation of a log-normal around the model's time, whose mean
+        /// it keeps. 0 gives every prediction exactly the model's time.
+        /// </summary>
+        public double ProcessingJitter { get; set; } = 0.15;
+
+        /// <summary>Seed of the timing draws (jitter, queue delay) so runs repeat; null takes <see cref="FaultSeed"/>, and without that the clock.</summary>
+        public int? TimingSeed { get; set; }
+
+        /// <summary>Extra time in <c>in_queue</c> (scaled, with the jitter's spread) for a prediction admitted while the service is busy. 0 = off.</summary>
+        public double QueueDelaySeconds { get; set; }
+
+        /// <summary>The service counts as busy when more than this many predictions are already running.</summary>
+        public int QueueBusyAbove { get; set; } = 3;
+
+        /// <summary>The edit model's average processing seconds (scaled) by <c>"&lt;resolution&gt;:&lt;mode&gt;"</c>, e.g. <c>"1k:fast"</c>; unconfirmed defaults within FASHN's 20-120 s.</summary>
+        public Dictionary<string, double> EditProcessingSeconds { get; set; } = EditTariff.DefaultTimes();
+
+        /// <summary>The edit model's credits per output image by <c>"&lt;resolution&gt;:&lt;mode&gt;"</c>; unconfirmed defaults within FASHN's 1-5.</summary>
+        public Dictionary<string, int> EditCreditsPerImage { get; set; } = EditTariff.DefaultCredits();
+
+        /// <summary>
+        /// Models no longer served to new runs, as when FASHN retires background-change (its date and answer are
+        /// unconfirmed): a run answers 400 BadRequest "Unknown model_name", as for any model it does not serve.
+        /// Predictions of a retired model made before still answer their status.
+        /// </summary>
+        public string[] RetiredModels { get; set; } = Array.Empty<string>();
 
         /// <summary>Multiplies every duration: phases, processing, rate windows, output lifetimes, webhook retry delays.</summary>
         public double TimeScale { get; set; } = 1;
@@ -39,6 +72,15 @@ namespace Fashn.Emulator
 
         /// <summary>Whether 429 RateLimitExceeded answers carry <c>Retry-After</c> (unconfirmed for the real service).</summary>
         public bool SendRetryAfter { get; set; } = true;
+
+        /// <summary>
+        /// Send only the headers FASHN documents, as a client will meet the real service: no <c>RateLimit-Policy</c>,
+        /// <c>retry-after-ms</c>, <c>Retry-After</c> (its sending is unconfirmed) or <c>Server</c>.
+        /// </summary>
+        public bool DocumentedHeadersOnly { get; set; }
+
+        /// <summary>Whether 429 answers carry <c>Retry-After</c> and <c>retry-after-ms</c>.</summary>
+        internal bool SendsRetryAfter => SendRetryAfter && !DocumentedHeadersOnly;
 
         /// <summary>Fetch URL inputs from any host, not only loopback.</summary>
         public bool AllowRemoteUrls { get; set; }
@@ -86,6 +128,18 @@ namespace Fashn.Emulator
         public double FaultFailRate { get; set; }
         public string[] FaultFailNames { get; set; } = { "PipelineError", "ThirdPartyError", "UnavailableError" };
 
+        /// <summary>Shares of created predictions that end with the status <c>canceled</c> or <c>time_out</c> (no output, not charged).</summary>
+        public double FaultCanceledRate { get; set; }
+        public double FaultTimeOutRate { get; set; }
+
+        /// <summary>
+        /// A <c>POST /v1/run</c> body larger than this answers 500 InternalServerError, as FASHN's most common 500
+        /// (an oversized base64 payload). 0 = no limit. 10 MiB: FASHN's advice (at most 2000 px, JPEG quality 95)
+        /// gives bodies of 1-4 MB, so an image, an image_context and a mask at that size all fit, while an
+        /// unresized camera photo (8-16 MB of base64) does not.
+        /// </summary>
+        public long MaxRunBodyBytes { get; set; } = 10L * 1024 * 1024;
+
         /// <summary>Seed for fault draws so runs repeat; null draws a seed from the clock.</summary>
         public int? FaultSeed { get; set; }
 
@@ -115,6 +169,28 @@ namespace Fashn.Emulator
             if (!(TimeScale > 0))
             {
                 throw new ArgumentException("The time scale must be greater than 0.");
+            }
+
+            if (EditProcessingSeconds.Keys.Union(EditCreditsPerImage.Keys).Any(key => !EditTariff.DefaultTimes().ContainsKey(key))
+                || EditTariff.DefaultTimes().Keys.Any(key => !EditProcessingSeconds.ContainsKey(key) || !EditCreditsPerImage.ContainsKey(key))
+                || EditProcessingSeconds.Values.Any(seconds => !(seconds >= 0)) || EditCreditsPerImage.Values.Any(credits => credits < 0))
+            {
+                throw new ArgumentException("The edit times and credits need an entry of 0 or more for every <resolution>:<mode> (1k/2k/4k, fast/balanced/quality) and no other.");
+            }
+
+            if (RetiredModels.Any(name => name != BackgroundChangeModel.ModelName && name != EditModel.ModelName))
+            {
+                throw new ArgumentException($"Only served models can be retired ('{BackgroundChangeModel.ModelName}', '{EditModel.ModelName}'); got {string.Join(", ", RetiredModels.Select(name => $"'{name}'"))}.");
+            }
+
+            if (MaxRunBodyBytes < 0)
+            {
+                throw new ArgumentException("The largest run body must be 0 (no limit) or more bytes.");
+            }
+
+            if (!(ProcessingJitter >= 0) || !(QueueDelaySeconds >= 0))
+            {
+                throw new ArgumentException("The processing jitter and the queue delay must be 0 or more.");
             }
 
             foreach (string url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

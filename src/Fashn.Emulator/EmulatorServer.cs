@@ -11,7 +11,7 @@ namespace Fashn.Emulator
 {
     /// <summary>
     /// The FASHN API emulator as an in-process server: <c>POST /v1/run</c>, <c>GET /v1/status/{id}</c>,
-    /// <c>GET /v1/credits</c>, the CDN for outputs and <c>GET /_emulator/stats</c>. This class is its lifecycle: it
+    /// <c>GET /v1/credits</c>, the CDN for outputs, <c>GET /_emulator/stats</c> and <c>GET /_emulator/predictions</c>. This class is its lifecycle: it
     /// makes the parts and wires them together, takes back a kept state, starts listening and stops it all in order.
     /// </summary>
     public sealed class EmulatorServer : IAsyncDisposable
@@ -72,7 +72,8 @@ namespace Fashn.Emulator
                 new StatusHandler(store, lifetimes, answers),
                 new CreditsHandler(credits),
                 new CdnHandler(store, lifetimes, options, stats),
-                new StatsHandler(stats, store, credits)));
+                new StatsHandler(stats, store, credits),
+                new TimelineHandler(store)));
         }
 
         /// <summary>The address the server really listens on, e.g. http://127.0.0.1:54321/.</summary>

@@ -64,7 +64,7 @@ namespace Fashn.Emulator.Tests
 
             Assert.Equal("http://127.0.0.1:0", options.Urls);
             Assert.Equal("fa-emulator-devkey", options.ApiKey);
-            Assert.Equal(12, options.ProcessingSeconds);
+            Assert.Equal(11, options.ProcessingSeconds);
             Assert.Equal(1, options.TimeScale);
             Assert.Equal(1000, options.Credits);
             Assert.Equal(6, options.ConcurrencyLimit);
@@ -98,8 +98,26 @@ namespace Fashn.Emulator.Tests
             }
 
             Assert.Contains(lines, line => line.TrimStart().StartsWith("--help", StringComparison.Ordinal));
-            Assert.Contains("(default: 12)", help);
+            Assert.Contains("(default: 11)", help);
             Assert.Contains("(default: fa-emulator-devkey)", help);
+        }
+
+        [Fact]
+        public void Every_option_of_the_help_is_in_the_options_table_of_docs_emulator_md()
+        {
+            string docs = File.ReadAllText(Path.Combine(EmulatorProcess.RepositoryRoot, "docs", "emulator.md"));
+            string[] tableRows = docs.Split('\n').Where(line => line.StartsWith("| `--", StringComparison.Ordinal)).ToArray();
+            string[] options = EmulatorCommandLine.HelpText().Split('\n')
+                .Select(line => line.Trim())
+                .Where(line => line.StartsWith("--", StringComparison.Ordinal))
+                .Select(line => line.Split(' ')[0])
+                .ToArray();
+
+            Assert.Contains("--max-run-body-bytes", options);
+            foreach (string option in options)
+            {
+                Assert.Contains(tableRows, row => row.Contains("`" + option + " ", StringComparison.Ordinal) || row.Contains("`" + option + "`", StringComparison.Ordinal));
+            }
         }
 
         [Theory]

@@ -42,7 +42,9 @@ namespace Fashn.Emulator.Tests
             }
         }
 
-        public static EmulatorProcess Start(string command, IEnumerable<string> arguments, string workingDirectory, string temporaryFolder)
+        /// <param name="environment">Variables to set for the child, on top of the temporary folder's.</param>
+        public static EmulatorProcess Start(
+            string command, IEnumerable<string> arguments, string workingDirectory, string temporaryFolder, IReadOnlyDictionary<string, string>? environment = null)
         {
             var start = new ProcessStartInfo(command)
             {
@@ -53,6 +55,7 @@ namespace Fashn.Emulator.Tests
             };
             foreach (string argument in arguments) start.ArgumentList.Add(argument);
             foreach (string name in new[] { "TMPDIR", "TEMP", "TMP" }) start.Environment[name] = temporaryFolder;
+            foreach ((string name, string value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
             // The test host's MSBuild settings must not leak into a child dotnet command.
             foreach (string name in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath", "MSBuildLoadMicrosoftTargetsReadOnly" })
             {
@@ -62,10 +65,11 @@ namespace Fashn.Emulator.Tests
             return new EmulatorProcess(Process.Start(start)!);
         }
 
-        /// <summary>Runs a command to its end; throws with its output when it fails or takes more than five minutes.</summary>
-        public static async Task RunToEndAsync(string command, IEnumerable<string> arguments, string workingDirectory, string temporaryFolder)
+        /// <summary>Runs a command to its end and returns its standard output; throws with its output when it fails or takes more than five minutes.</summary>
+        public static async Task<string> RunToEndAsync(
+            string command, IEnumerable<string> arguments, string workingDirectory, string temporaryFolder, IReadOnlyDictionary<string, string>? environment = null)
         {
-            await using EmulatorProcess run = Start(command, arguments, workingDirectory, temporaryFolder);
+            await using EmulatorProcess run = Start(command, arguments, workingDirectory, temporaryFolder, environment);
             Task<string> output = run._process.StandardOutput.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             await run._process.WaitForExitAsync(timeout.Token);
@@ -73,6 +77,8 @@ namespace Fashn.Emulator.Tests
             {
                 throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} exited with {run._process.ExitCode}:\n{await output}\n{run.Errors}");
             }
+
+            return await output;
         }
 
         /// <summary>Reads standard output up to the "FASHN emulator listening on <url>" line and returns the url.</summary>

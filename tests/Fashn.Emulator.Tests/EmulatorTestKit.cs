@@ -107,7 +107,8 @@ namespace Fashn.Emulator.Tests
                     seen.Add(status);
                 }
 
-                if (status is "completed" or "failed")
+                // Any status outside the three running ones is final (completed, failed, canceled, time_out).
+                if (status is not ("starting" or "in_queue" or "processing"))
                 {
                     return (json, response, seen);
                 }
@@ -126,6 +127,27 @@ namespace Fashn.Emulator.Tests
             return await ReadJsonAsync(response);
         }
 
+        /// <summary>The entries of <c>GET /_emulator/predictions</c>, in the order of creation.</summary>
+        public static async Task<JsonElement[]> TimelineAsync(EmulatorServer server)
+        {
+            using var client = Client(server, apiKey: null);
+            using HttpResponseMessage response = await client.GetAsync("_emulator/predictions");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await ReadJsonAsync(response)).EnumerateArray().ToArray();
+        }
+
+        /// <summary>Waits until the timeline shows every prediction finished; returns it.</summary>
+        public static async Task<JsonElement[]> TimelineWhenFinishedAsync(EmulatorServer server, int count)
+        {
+            JsonElement[] timeline = Array.Empty<JsonElement>();
+            await EventuallyAsync(async () =>
+            {
+                timeline = await TimelineAsync(server);
+                return timeline.Length == count && timeline.All(entry => entry.GetProperty("finishedAt").ValueKind == JsonValueKind.String);
+            }, $"{count} predictions to finish");
+            return timeline;
+        }
+
         /// <summary>The count of requests in the stats for one method, route and status (0 when absent).</summary>
         public static long RequestCount(JsonElement stats, string method, string path, int status) =>
             stats.GetProperty("requests").EnumerateArray()
@@ -140,6 +162,22 @@ namespace Fashn.Emulator.Tests
             {
                 Assert.True(DateTime.UtcNow < giveUp, "timed out waiting for: " + what);
                 await Task.Delay(20);
+            }
+        }
+    }
+
+    /// <summary>A fresh folder under the temporary folder for one test, deleted with everything in it at the end.</summary>
+    internal sealed class TestFolder : IDisposable
+    {
+        public TestFolder(string prefix) => Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+
+        public string Path { get; }
+
+        public void Dispose()
+        {
+            if (Directory.Exists(Path))
+            {
+                Directory.Delete(Path, recursive: true);
             }
         }
     }

@@ -127,4 +127,47 @@ public sealed class ReliabilityTests
         var warning = Assert.Single(host.Console.WarningLines);
         Assert.Equal(6, warning.Split('\n').Count(line => line.Contains("c") && line.Contains(".jpg")));
     }
+
+    [Fact]
+    public async Task StoppingMidBatchLeavesNoPartialFileAndReportsWhatIsStillRunning()
+    {
+        using var folder = new TempFolder();
+        var files = Enumerable.Range(0, 30).Select(i => TestImages.WriteJpeg(folder.Combine($"s{i}.jpg"), variant: i)).ToArray();
+        var output = folder.Combine("out");
+        // 1.2 s per prediction: long enough for progress records (every 250 ms) while a wave runs.
+        await using var emulator = await Emulators.StartFastAsync(o => o.TimeScale = 0.1);
+        using var host = new PowerShellHost(emulator.BaseUri, Emulators.ApiKey);
+
+        using var running = host.Start(
+            "Invoke-FashnBackgroundChange -LiteralPath $args[0] -Prompt 'studio' -Wait | Save-FashnOutput -Destination $args[1]", files, output);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (running.Output.Count < 3 && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        // Predictions all take the same time, so a wave finishes together and the next wave's run answers are on
+        // their way for a moment; a prediction whose answer has not come cannot be named. Stop once a progress
+        // record written after the third output says some are running.
+        var seen = running.PowerShell.Streams.Progress.Count;
+        while (!running.PowerShell.Streams.Progress.ToArray().Skip(seen).Any(p => RunningCount(p.StatusDescription) > 0) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+        var result = running.Stop();
+
+        Assert.Equal(PSInvocationState.Stopped, running.PowerShell.InvocationStateInfo.State);
+        Assert.InRange(result.Output.Count, 3, 29);
+        Assert.Empty(Directory.GetFiles(output, "*.partial", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(output, ".*", SearchOption.AllDirectories));
+        // Every file under its final name is whole (one may have been renamed into place just as the stop came).
+        foreach (var file in Directory.GetFiles(output)) Assert.True(TestImages.Decodes(file, out _, out _), file);
+        Assert.InRange(Directory.GetFiles(output).Length, result.Output.Count, result.Output.Count + 1);
+        // What was still running at FASHN is named, so it can be collected instead of paid for again.
+        // The pipeline takes no more records once stopped, so this goes straight to the console.
+        var warning = Assert.Single(host.Console.WarningLines, w => w.Contains("still running at FASHN"));
+        Assert.Contains("Get-FashnPrediction", warning);
+    }
+
+    private static int RunningCount(string? status)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(status ?? "", @", (\d+) running");
+        return match.Success ? int.Parse(match.Groups[1].Value) : 0;
+    }
 }

@@ -1,5 +1,5 @@
 # Tab completion as the console and editors ask for it, through TabExpansion2: command and parameter names,
-# -OutputFormat and -ModelName values, -Id with this session's predictions, and file names for -Path.
+# -OutputFormat, -ModelName, -Resolution and -GenerationMode values, -Id with this session's predictions, and file names for -Path.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
@@ -49,7 +49,7 @@ Describe 'Tab completion' {
         $offered = (Get-Completion 'Invoke-FashnBackgroundChange -').CompletionText
 
         foreach ($name in 'Path', 'LiteralPath', 'Uri', 'Prompt', 'Seed', 'OutputFormat', 'ReturnBase64', 'WebhookUrl', 'ModelName',
-            'Wait', 'TimeoutSec', 'ThrottleLimit', 'NoResize', 'JournalPath', 'NoJournal', 'ApiKey', 'BaseUri',
+            'ImageContext', 'Resolution', 'GenerationMode', 'NumImages', 'Wait', 'TimeoutSec', 'ThrottleLimit', 'NoResize', 'JournalPath', 'NoJournal', 'ApiKey', 'BaseUri',
             'MaximumRetryCount', 'RetryIntervalSec', 'RequestTimeoutSec') {
             $offered | Should -Contain "-$name"
         }
@@ -63,6 +63,12 @@ Describe 'Tab completion' {
     It 'offers the models for -ModelName, and completes a prefix' {
         (Get-Completion 'Invoke-FashnBackgroundChange -ModelName ').CompletionText | Sort-Object | Should -Be @('background-change', 'edit')
         (Get-Completion 'Invoke-FashnBackgroundChange -ModelName ba').CompletionText | Should -Be 'background-change'
+    }
+
+    It 'offers edit''s values for -Resolution and -GenerationMode, and completes a prefix' {
+        (Get-Completion 'Invoke-FashnBackgroundChange -ModelName edit -Resolution ').CompletionText | Sort-Object | Should -Be @('1k', '2k', '4k')
+        (Get-Completion 'Invoke-FashnBackgroundChange -ModelName edit -GenerationMode ').CompletionText | Sort-Object | Should -Be @('balanced', 'fast', 'quality')
+        (Get-Completion 'Invoke-FashnBackgroundChange -ModelName edit -GenerationMode q').CompletionText | Should -Be 'quality'
     }
 
     It 'offers the ids of this session''s predictions for -Id, with their status and source as tooltip' {
@@ -81,12 +87,13 @@ Describe 'Tab completion' {
         (Get-Completion "Get-FashnPrediction -Id $($one.Substring(0, 12))").CompletionText | Should -Be $one
     }
 
-    It 'offers file names for -Path and -LiteralPath' {
+    It 'offers file names for -Path, -LiteralPath and -ImageContext' {
         $photos = New-TestPhotoSet -Path (Join-Path $TestDrive 'files') -Name 'sneaker.png', 'sandal.png'
         Push-Location $photos
         try {
             $forPath = (Get-Completion 'Invoke-FashnBackgroundChange -Path ./sn').CompletionText
             $forLiteralPath = (Get-Completion 'Invoke-FashnBackgroundChange -LiteralPath ./sa').CompletionText
+            $forImageContext = (Get-Completion 'Invoke-FashnBackgroundChange -ModelName edit -ImageContext ./sn').CompletionText
         }
         finally {
             Pop-Location
@@ -94,5 +101,6 @@ Describe 'Tab completion' {
 
         $forPath | Should -Be './sneaker.png'
         $forLiteralPath | Should -Be './sandal.png'
+        $forImageContext | Should -Be './sneaker.png'
     }
 }

@@ -23,11 +23,15 @@ namespace Fashn.Emulator.Accounting
             _stats = stats;
         }
 
-        /// <summary>Admits a new prediction or returns the 429 that refuses it. Its credits are reserved until it finishes.</summary>
-        public ApiError? TryAdmit(int credits)
+        /// <summary>
+        /// Admits a new prediction or returns the 429 that refuses it. Its credits are reserved until it finishes;
+        /// <paramref name="alreadyRunning"/> is how many ran before it.
+        /// </summary>
+        public ApiError? TryAdmit(int credits, out int alreadyRunning)
         {
             lock (_lock)
             {
+                alreadyRunning = _running;
                 if (!_credits.TryReserve(credits))
                 {
                     return ApiErrors.OutOfCredits();

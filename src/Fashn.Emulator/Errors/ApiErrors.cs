@@ -46,6 +46,12 @@ namespace Fashn.Emulator.Errors
         public static ApiError InjectedRateLimit() =>
             new(429, ApiErrorCodes.RateLimitExceeded, "Rate limit exceeded (injected fault).");
 
+        /// <summary>FASHN's most common 500: a base64 payload too large for it.</summary>
+        public static ApiError OversizedBody(long bytes, long limit) =>
+            new(500, ApiErrorCodes.InternalServerError,
+                $"Internal server error: the request body of {bytes} bytes is over the {limit} bytes this emulator accepts (--max-run-body-bytes). " +
+                "Oversized base64 payloads are FASHN's most common cause of 500: send images of at most 2000 px on the longest edge, as JPEG at quality about 95.");
+
         public static ApiError InjectedServerError() =>
             new(500, ApiErrorCodes.InternalServerError, "Internal server error (injected fault).");
     }

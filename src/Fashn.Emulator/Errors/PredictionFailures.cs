@@ -11,9 +11,17 @@ namespace Fashn.Emulator.Errors
     {
         public const string ImageLoadError = "ImageLoadError";
         public const string ContentModerationError = "ContentModerationError";
+        public const string InputValidationError = "InputValidationError";
 
-        /// <summary>The input image could not be read, fetched or decoded; <paramref name="reason"/> says why.</summary>
-        public static PredictionError ImageLoad(string reason) => new(ImageLoadError, "Error loading input image: " + reason);
+        /// <summary>
+        /// An input image could not be read, fetched or decoded; <paramref name="reason"/> says why, and
+        /// <paramref name="field"/> which input it was when not <c>image</c>.
+        /// </summary>
+        public static PredictionError ImageLoad(string reason, string? field = null) =>
+            new(ImageLoadError, "Error loading input image" + (field is null or "image" ? "" : $" ({field})") + ": " + reason);
+
+        /// <summary>Inputs that do not go together, found only once URL inputs were fetched (e.g. a mask of another size).</summary>
+        public static PredictionError InputValidation(string problem) => new(InputValidationError, problem);
 
         public static PredictionError BlockedWord(string word) =>
             new(ContentModerationError, $"The prompt was rejected by content moderation (blocked word: \"{word}\").");

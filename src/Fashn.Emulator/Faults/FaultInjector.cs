@@ -37,6 +37,8 @@ namespace Fashn.Emulator.Faults
                 case "status-500": return new Fault(FaultKind.Status500);
                 case "drop": return new Fault(FaultKind.Drop);
                 case "drop-after-create": return new Fault(FaultKind.DropAfterCreate);
+                case "canceled": return new Fault(FaultKind.Canceled);
+                case "time_out": return new Fault(FaultKind.TimeOut);
                 case "gateway-502": return new Fault(FaultKind.Gateway502);
                 case "gateway-503": return new Fault(FaultKind.Gateway503);
             }
@@ -99,13 +101,22 @@ namespace Fashn.Emulator.Faults
 
                 if (transport < (bound += _options.FaultDropAfterCreateRate)) return new Fault(FaultKind.DropAfterCreate);
                 if (transport < (bound += _options.FaultSlowAfterCreateRate)) return new Fault(FaultKind.SlowAfterCreate, SlowSeconds: _options.FaultSlowSeconds);
-                if (outcome < _options.FaultFailRate && _options.FaultFailNames.Length > 0)
+                // The outcome draw falls in the fail share, then the canceled share, then the time_out share.
+                if (outcome < _options.FaultFailRate)
                 {
+                    if (_options.FaultFailNames.Length == 0)
+                    {
+                        return Fault.None;
+                    }
+
                     // Reuse the outcome draw to pick the name, keeping two draws per request.
                     int index = (int)(outcome / _options.FaultFailRate * _options.FaultFailNames.Length);
                     return new Fault(FaultKind.Fail, FailName: _options.FaultFailNames[Math.Min(index, _options.FaultFailNames.Length - 1)]);
                 }
 
+                double outcomeBound = _options.FaultFailRate;
+                if (outcome < (outcomeBound += _options.FaultCanceledRate)) return new Fault(FaultKind.Canceled);
+                if (outcome < (outcomeBound += _options.FaultTimeOutRate)) return new Fault(FaultKind.TimeOut);
                 return Fault.None;
             }
         }

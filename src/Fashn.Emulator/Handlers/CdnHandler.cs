@@ -30,21 +30,25 @@ namespace Fashn.Emulator.Handlers
         {
             if (!_store.TryGet(id, out Prediction prediction)
                 || prediction.Inputs.ReturnBase64
-                || file != prediction.OutputFileName
                 || _lifetimes.IsCdnExpired(prediction, DateTime.UtcNow)
-                || prediction.OutputPath is not string path
-                || !File.Exists(path))
+                || prediction.OutputPaths is not string[] paths)
+            {
+                return Results.NotFound();
+            }
+
+            int index = prediction.OutputFileNames.ToList().IndexOf(file);
+            if (index < 0 || !File.Exists(paths[index]))
             {
                 return Results.NotFound();
             }
 
             if (_faults.DrawCutDownload())
             {
-                await SendHalfAsync(context, path, prediction.OutputContentType);
+                await SendHalfAsync(context, paths[index], prediction.OutputContentType);
                 return Results.Empty;
             }
 
-            return Results.File(path, prediction.OutputContentType);
+            return Results.File(paths[index], prediction.OutputContentType);
         }
 
         /// <summary>Promises the whole file (Content-Length), sends the first half, then drops the connection.</summary>

@@ -65,15 +65,13 @@ namespace Fashn.Emulator.Imaging
         }
 
         /// <summary>The largest size with the same aspect ratio and at most <paramref name="maxPixels"/> pixels.</summary>
-        internal static SKSizeI FitWithin(SKSizeI size, int maxPixels)
-        {
-            long pixels = (long)size.Width * size.Height;
-            if (pixels <= maxPixels)
-            {
-                return size;
-            }
+        internal static SKSizeI FitWithin(SKSizeI size, int maxPixels) =>
+            (long)size.Width * size.Height <= maxPixels ? size : ScaleToPixels(size, maxPixels);
 
-            double factor = Math.Sqrt((double)maxPixels / pixels);
+        /// <summary>The largest size with the same aspect ratio and at most <paramref name="maxPixels"/> pixels, larger or smaller.</summary>
+        internal static SKSizeI ScaleToPixels(SKSizeI size, int maxPixels)
+        {
+            double factor = Math.Sqrt((double)maxPixels / ((long)size.Width * size.Height));
             int width = Math.Max(1, (int)Math.Floor(size.Width * factor));
             int height = Math.Max(1, (int)Math.Floor(size.Height * factor));
             while ((long)width * height > maxPixels)

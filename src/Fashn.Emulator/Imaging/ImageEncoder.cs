@@ -16,13 +16,15 @@ namespace Fashn.Emulator.Imaging
 
         internal const SKPngEncoderFilterFlags PngFilters = SKPngEncoderFilterFlags.Up;
 
-        internal static byte[] Encode(RgbaPixels image, OutputImageFormat format)
+        /// <param name="size">The size to encode at, scaled from the image's (Mitchell cubic); null keeps its size.</param>
+        internal static byte[] Encode(RgbaPixels image, OutputImageFormat format, SKSizeI? size = null)
         {
             // The composite is fully opaque: declaring it so makes the PNG encoder write RGB, not RGBA.
-            var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque, SKColorSpace.CreateSrgb());
-            using var bitmap = new SKBitmap(info);
-            image.Data.AsSpan().CopyTo(bitmap.GetPixelSpan());
-            using SKPixmap pixmap = bitmap.PeekPixels();
+            using SKBitmap bitmap = image.ToBitmap(SKAlphaType.Opaque);
+            bool rescale = size is SKSizeI target && (target.Width != image.Width || target.Height != image.Height);
+            using SKBitmap? scaled = rescale ? Scale(bitmap, size!.Value) : null;
+            SKBitmap final = scaled ?? bitmap;
+            using SKPixmap pixmap = final.PeekPixels();
             using SKData? data = format switch
             {
                 OutputImageFormat.Png => pixmap.Encode(new SKPngEncoderOptions(PngFilters, PngZlibLevel)),
@@ -31,10 +33,18 @@ namespace Fashn.Emulator.Imaging
             };
             if (data is null)
             {
-                throw new InvalidOperationException($"SkiaSharp could not encode a {image.Width}x{image.Height} {format} image.");
+                throw new InvalidOperationException($"SkiaSharp could not encode a {final.Width}x{final.Height} {format} image.");
             }
 
             return data.ToArray();
+        }
+
+        /// <summary>A new bitmap of <paramref name="size"/> with the same colour and alpha types, scaled with Mitchell cubic.</summary>
+        internal static SKBitmap Scale(SKBitmap source, SKSizeI size)
+        {
+            var scaled = new SKBitmap(source.Info.WithSize(size));
+            source.ScalePixels(scaled, new SKSamplingOptions(SKCubicResampler.Mitchell));
+            return scaled;
         }
     }
 }

@@ -8,8 +8,8 @@ using Fashn.Emulator.Stats;
 namespace Fashn.Emulator.Inputs
 {
     /// <summary>
-    /// Reads the <c>image</c> input when a prediction is created: a data URI (its prefix is required) is decoded at
-    /// once, a URL waits to be fetched at processing time. Either way the input is keyed and counted in the stats.
+    /// Reads a prediction's image inputs when it is created: a data URI (its prefix is required) is decoded and probed at
+    /// once, a URL waits to be fetched at processing time. The <c>image</c> input is keyed and counted in the stats.
     /// </summary>
     internal static partial class InputImageIntake
     {
@@ -19,31 +19,42 @@ namespace Fashn.Emulator.Inputs
         public static bool IsUrl(string image) =>
             image.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || image.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>Fills the prediction's input fields: decoded bytes for a data URI, the problem of one that cannot be read.</summary>
-        public static void Read(Prediction prediction, EmulatorStats stats)
+        /// <summary>Decodes every image input: bytes and their format and size for a data URI, the problem of one that cannot be read.</summary>
+        public static void Decode(Prediction prediction)
         {
-            string image = prediction.Inputs.Image;
-            (byte[]? bytes, string? problem) = Decode(image);
-            prediction.InputBytes = bytes;
-            prediction.InputProblem = problem;
+            foreach (InputImage input in prediction.Images)
+            {
+                (input.Bytes, input.Problem) = Decode(input.Source);
+                input.Info = input.Bytes is null ? null : TryProbe(input.Bytes);
+            }
+
             // A URL, or a data URI that cannot be decoded, is identified by its text.
-            prediction.InputKey = Sha256Hex(bytes ?? Encoding.UTF8.GetBytes(image));
-            stats.PredictionCreated(prediction.InputKey, bytes?.Length ?? 0, bytes is null ? null : TryProbe(bytes));
+            InputImage main = prediction.Image;
+            prediction.InputKey = Sha256Hex(main.Bytes ?? Encoding.UTF8.GetBytes(main.Source));
+        }
+
+        /// <summary>Counts the created prediction under its <c>image</c> input.</summary>
+        public static void Count(Prediction prediction, EmulatorStats stats)
+        {
+            InputImage main = prediction.Image;
+            stats.PredictionCreated(prediction.InputKey, main.Bytes?.Length ?? 0, Facts(main.Info));
         }
 
         /// <summary>Format and size of an image, or null when the bytes are not one the renderer reads.</summary>
-        public static InputImageFacts? TryProbe(byte[] bytes)
+        public static InputImageInfo? TryProbe(byte[] bytes)
         {
             try
             {
-                InputImageInfo info = BackgroundChanger.Probe(bytes);
-                return new InputImageFacts(info.Format, info.Width, info.Height);
+                return BackgroundChanger.Probe(bytes);
             }
             catch (InvalidImageException)
             {
                 return null;
             }
         }
+
+        /// <summary>What the stats keep of an image's format and size.</summary>
+        public static InputImageFacts? Facts(InputImageInfo? info) => info is null ? null : new InputImageFacts(info.Format, info.Width, info.Height);
 
         private static (byte[]? Bytes, string? Problem) Decode(string image)
         {

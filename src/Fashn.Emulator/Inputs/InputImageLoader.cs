@@ -4,7 +4,7 @@ using Fashn.Emulator.Stats;
 namespace Fashn.Emulator.Inputs
 {
     /// <summary>
-    /// Hands the renderer a prediction's input bytes at processing time: the decoded data URI, or the image URL
+    /// Hands the renderer a prediction's input images at processing time: the decoded data URIs, or the image URLs
     /// fetched now (from loopback hosts only, unless remote URLs are allowed).
     /// </summary>
     internal sealed class InputImageLoader
@@ -28,20 +28,38 @@ namespace Fashn.Emulator.Inputs
             _stats = stats;
         }
 
-        /// <summary>Returns the input bytes; throws <see cref="ImageLoadException"/> when there are none to be had.</summary>
-        public async Task<byte[]> LoadAsync(Prediction prediction, CancellationToken cancellationToken)
+        /// <summary>The bytes of every image input by field; throws <see cref="ImageLoadException"/> for the first that has none to be had.</summary>
+        public async Task<IReadOnlyDictionary<string, byte[]>> LoadAllAsync(Prediction prediction, CancellationToken cancellationToken)
         {
-            if (prediction.InputProblem is string problem)
+            var images = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (InputImage input in prediction.Images)
+            {
+                try
+                {
+                    images[input.Field] = await LoadAsync(prediction, input, cancellationToken);
+                }
+                catch (ImageLoadException exception) when (exception.Field is null)
+                {
+                    throw new ImageLoadException(exception.Message, input.Field);
+                }
+            }
+
+            return images;
+        }
+
+        private async Task<byte[]> LoadAsync(Prediction prediction, InputImage input, CancellationToken cancellationToken)
+        {
+            if (input.Problem is string problem)
             {
                 throw new ImageLoadException(problem);
             }
 
-            if (prediction.InputBytes is byte[] bytes)
+            if (input.Bytes is byte[] bytes)
             {
                 return bytes;
             }
 
-            var url = new Uri(prediction.Inputs.Image);
+            var url = new Uri(input.Source);
             if (!_allowRemoteUrls && !LoopbackHosts.IsLoopback(url.Host))
             {
                 throw new ImageLoadException($"The emulator fetches image URLs only from loopback hosts (start it with --allow-remote-urls); host: {url.Host}");
@@ -65,7 +83,11 @@ namespace Fashn.Emulator.Inputs
                 }
 
                 byte[] fetched = await ReadCappedAsync(response, fetchTime.Token);
-                _stats.InputFetched(prediction.InputKey, fetched.Length, InputImageIntake.TryProbe(fetched));
+                if (input.Field == InputImage.MainField)
+                {
+                    _stats.InputFetched(prediction.InputKey, fetched.Length, InputImageIntake.Facts(InputImageIntake.TryProbe(fetched)));
+                }
+
                 return fetched;
             }
             catch (HttpRequestException exception)
@@ -106,11 +128,12 @@ namespace Fashn.Emulator.Inputs
             new($"The URL's image is larger than {MaxFetchBytes / (1024 * 1024)} MiB; it was not fetched further.");
     }
 
-    /// <summary>The input image could not be loaded; becomes a failed prediction with <c>ImageLoadError</c>.</summary>
+    /// <summary>An input image could not be loaded; becomes a failed prediction with <c>ImageLoadError</c>.</summary>
     internal sealed class ImageLoadException : Exception
     {
-        public ImageLoadException(string message) : base(message)
-        {
-        }
+        public ImageLoadException(string message, string? field = null) : base(message) => Field = field;
+
+        /// <summary>The input field of the image, once known.</summary>
+        public string? Field { get; }
     }
 }

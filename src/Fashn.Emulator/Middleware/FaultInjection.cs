@@ -7,8 +7,8 @@ namespace Fashn.Emulator.Middleware
     /// <summary>
     /// Applies the fault of a /v1 request (the <c>X-Emulator-Fault</c> header, or one drawn at the option rates):
     /// a 429 or 500 in place of the answer, a gateway's HTML 502 or 503, a dropped connection, a late answer. The
-    /// faults that need the prediction to exist (<c>fail:</c>, <c>drop-after-create</c>, <c>slow-after-create:</c>)
-    /// are left for the run handler.
+    /// faults that need the prediction to exist (<c>fail:</c>, <c>canceled</c>, <c>time_out</c>, <c>drop-after-create</c>,
+    /// <c>slow-after-create:</c>) are left for the run handler.
     /// </summary>
     internal sealed class FaultInjection
     {
@@ -21,7 +21,7 @@ namespace Fashn.Emulator.Middleware
         public FaultInjection(EmulatorOptions options, EmulatorStats stats)
         {
             _faults = new FaultInjector(options);
-            _sendRetryAfter = options.SendRetryAfter;
+            _sendRetryAfter = options.SendsRetryAfter;
             _stats = stats;
         }
 
@@ -93,12 +93,12 @@ namespace Fashn.Emulator.Middleware
                     _stats.CountFault("slow");
                     await Task.Delay(TimeSpan.FromSeconds(fault.SlowSeconds), context.RequestAborted);
                     return false;
-                case FaultKind.DropAfterCreate:
-                case FaultKind.SlowAfterCreate:
-                case FaultKind.Fail:
-                    context.Items[RunFaultItem] = fault;
-                    return false;
                 default:
+                    if (fault.AppliesToCreatedPrediction)
+                    {
+                        context.Items[RunFaultItem] = fault;
+                    }
+
                     return false;
             }
         }

@@ -31,8 +31,12 @@ namespace Fashn.Emulator.Middleware
             TimeSpan window = _options.Scaled(rateLimit.WindowSeconds);
             // The window in force, scaled, in the form of the IETF RateLimit-Policy header, so that a client can keep
             // inside it when the time scale makes it differ from FASHN's documented one. FASHN itself is not known to send it.
-            context.Response.Headers["RateLimit-Policy"] =
-                rateLimit.Limit.ToString(CultureInfo.InvariantCulture) + ";w=" + window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            if (!_options.DocumentedHeadersOnly)
+            {
+                context.Response.Headers["RateLimit-Policy"] =
+                    rateLimit.Limit.ToString(CultureInfo.InvariantCulture) + ";w=" + window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            }
+
             // Authentication let only the one key through.
             if (_windows.TryAcquire(_options.ApiKey, rateLimit.Group, rateLimit.Limit, window, DateTime.UtcNow, out TimeSpan retryAfter))
             {
@@ -41,7 +45,7 @@ namespace Fashn.Emulator.Middleware
             }
 
             _stats.CountRejected(ApiErrorCodes.RateLimitExceeded);
-            if (_options.SendRetryAfter)
+            if (_options.SendsRetryAfter)
             {
                 context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 // Whole seconds are too coarse for a scaled clock; FASHN's SDKs read retry-after-ms first.

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Fashn.Emulator.Imaging;
+using Fashn.Emulator.Inputs;
 
 namespace Fashn.Emulator.Models
 {
@@ -16,27 +17,14 @@ namespace Fashn.Emulator.Models
 
         public override string Name => ModelName;
 
-        public override bool TryReadInputs(JsonElement inputs, [NotNullWhen(true)] out PredictionInputs? read, out string problem)
-        {
-            read = null;
-            if (!InputFields.TryReadImage(inputs, out string image, out problem)
-                || !InputFields.TryReadPrompt(inputs, out string prompt, out problem)
-                || !InputFields.TryReadSeed(inputs, out long seed, out problem)
-                || !InputFields.TryReadOutputFormat(inputs, out OutputImageFormat format, out problem)
-                || !InputFields.TryReadReturnBase64(inputs, out bool returnBase64, out problem))
-            {
-                return false;
-            }
-
-            read = new PredictionInputs(image, prompt, seed, format, returnBase64);
-            return true;
-        }
+        public override bool TryReadInputs(JsonElement inputs, [NotNullWhen(true)] out PredictionInputs? read, out string problem) =>
+            InputFields.TryReadShared(inputs, out read, out problem);
 
         public override double ProcessingSeconds(PredictionInputs inputs) => _processingSeconds;
 
         public override int CreditsPerImage(PredictionInputs inputs) => 1;
 
-        public override byte[] Render(byte[] image, PredictionInputs inputs) =>
-            BackgroundChanger.Render(image, inputs.Prompt, inputs.Seed, inputs.OutputFormat);
+        public override IReadOnlyList<byte[]> Render(IReadOnlyDictionary<string, byte[]> images, PredictionInputs inputs) =>
+            new[] { BackgroundChanger.Render(images[InputImage.MainField], inputs.Prompt, inputs.Seed, inputs.OutputFormat) };
     }
 }

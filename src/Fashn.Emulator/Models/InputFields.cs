@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Fashn.Emulator.Imaging;
 
@@ -11,6 +12,23 @@ namespace Fashn.Emulator.Models
     {
         private const long DefaultSeed = 42;
         private const long MaxSeed = uint.MaxValue;
+
+        /// <summary>The inputs every model takes: image, prompt, seed, output_format and return_base64.</summary>
+        public static bool TryReadShared(JsonElement inputs, [NotNullWhen(true)] out PredictionInputs? shared, out string problem)
+        {
+            shared = null;
+            if (!TryReadImage(inputs, out string image, out problem)
+                || !TryReadPrompt(inputs, out string prompt, out problem)
+                || !TryReadSeed(inputs, out long seed, out problem)
+                || !TryReadOutputFormat(inputs, out OutputImageFormat format, out problem)
+                || !TryReadReturnBase64(inputs, out bool returnBase64, out problem))
+            {
+                return false;
+            }
+
+            shared = new PredictionInputs(image, prompt, seed, format, returnBase64);
+            return true;
+        }
 
         public static bool TryReadImage(JsonElement inputs, out string image, out string problem)
         {
@@ -35,11 +53,42 @@ namespace Fashn.Emulator.Models
 
         public static bool TryReadOutputFormat(JsonElement inputs, out OutputImageFormat format, out string problem)
         {
-            string? text = IsGiven(inputs, "output_format", out JsonElement element)
-                ? (element.ValueKind == JsonValueKind.String ? element.GetString() : null)
-                : "png";
+            bool valid = TryReadChoice(inputs, "output_format", new[] { "png", "jpeg" }, out string text, out problem);
             format = text == "jpeg" ? OutputImageFormat.Jpeg : OutputImageFormat.Png;
-            return Check(text is "png" or "jpeg", "inputs.output_format must be 'png' or 'jpeg'.", out problem);
+            return valid;
+        }
+
+        /// <summary>An optional text field that must be one of <paramref name="choices"/>; absent or null takes the first.</summary>
+        public static bool TryReadChoice(JsonElement inputs, string name, string[] choices, out string value, out string problem)
+        {
+            string? text = IsGiven(inputs, name, out JsonElement element)
+                ? (element.ValueKind == JsonValueKind.String ? element.GetString() : null)
+                : choices[0];
+            value = text is not null && choices.Contains(text) ? text : choices[0];
+            string listed = string.Join(", ", choices[..^1].Select(choice => $"'{choice}'")) + $" or '{choices[^1]}'";
+            return Check(text is not null && choices.Contains(text), $"inputs.{name} must be {listed}.", out problem);
+        }
+
+        /// <summary>An optional further image (a URL or a data URI); null when absent.</summary>
+        public static bool TryReadOptionalImage(JsonElement inputs, string name, out string? image, out string problem)
+        {
+            bool given = IsGiven(inputs, name, out JsonElement element);
+            image = given && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+            return Check(!given || image is { Length: > 0 }, $"inputs.{name} must be a URL or a data URI.", out problem);
+        }
+
+        /// <summary>An optional whole number from <paramref name="min"/> to <paramref name="max"/>; absent or null takes <paramref name="min"/>.</summary>
+        public static bool TryReadCount(JsonElement inputs, string name, int min, int max, out int count, out string problem)
+        {
+            count = min;
+            bool valid = !IsGiven(inputs, name, out JsonElement element)
+                || (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out count) && count >= min && count <= max);
+            if (!valid)
+            {
+                count = min;
+            }
+
+            return Check(valid, $"inputs.{name} must be an integer from {min} to {max}.", out problem);
         }
 
         public static bool TryReadReturnBase64(JsonElement inputs, out bool returnBase64, out string problem)

@@ -1,13 +1,13 @@
 namespace Fashn.Emulator.Persistence
 {
     /// <summary>
-    /// The emulator's folder on disk: a sub-folder per prediction for its output and, while it runs, its decoded
-    /// data-URI input (kept only when the state is). A given folder is locked for this emulator and keeps
+    /// The emulator's folder on disk: a sub-folder per prediction for its outputs and, while it runs, its decoded
+    /// data-URI inputs (kept only when the state is). A given folder is locked for this emulator and keeps
     /// <c>state.json</c> across restarts; without one, a fresh temporary folder is used and deleted on dispose.
     /// </summary>
     internal sealed class DataFolder : IDisposable
     {
-        /// <summary>Decoded data-URI input of a running prediction, kept only when the state is persisted.</summary>
+        /// <summary>Decoded data-URI <c>image</c> of a running prediction, kept only when the state is persisted; other image inputs are <c>&lt;field&gt;.bin</c>.</summary>
         private const string InputFileName = "input.bin";
 
         private readonly DataFolderLock? _lock;
@@ -56,31 +56,37 @@ namespace Fashn.Emulator.Persistence
             }
         }
 
-        /// <summary>Keeps a running prediction's decoded input until it finishes, so that a restart can still render it.</summary>
-        public void WriteInput(string id, byte[] input)
+        /// <summary>Keeps a running prediction's decoded image input until it finishes, so that a restart can still render it.</summary>
+        public void WriteInput(string id, string field, byte[] input)
         {
             Directory.CreateDirectory(PredictionFolder(id));
-            File.WriteAllBytes(InputFile(id), input);
+            File.WriteAllBytes(InputFile(id, field), input);
         }
 
-        /// <summary>The kept input of a prediction resumed after a restart; null when it is missing.</summary>
-        public byte[]? TryReadInput(string id)
+        /// <summary>The kept image input of a prediction resumed after a restart; null when it is missing.</summary>
+        public byte[]? TryReadInput(string id, string field)
         {
-            string path = InputFile(id);
+            string path = InputFile(id, field);
             return File.Exists(path) ? File.ReadAllBytes(path) : null;
         }
 
-        public void DeleteInput(string id)
+        /// <summary>The file name an image input is kept under while its prediction runs.</summary>
+        public static string InputFileNameOf(string field) => field == Inputs.InputImage.MainField ? InputFileName : field + ".bin";
+
+        public void DeleteInputs(string id, IEnumerable<string> fields)
         {
-            try
+            foreach (string field in fields)
             {
-                File.Delete(InputFile(id));
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
+                try
+                {
+                    File.Delete(InputFile(id, field));
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
             }
         }
 
@@ -93,11 +99,11 @@ namespace Fashn.Emulator.Persistence
             return path;
         }
 
-        /// <summary>The path of an output kept from an earlier run, or null when it is not on disk.</summary>
-        public string? ExistingOutput(string id, string? fileName)
+        /// <summary>The paths of a prediction's outputs kept from an earlier run, or null when one of them is not on disk.</summary>
+        public string[]? ExistingOutputs(string id, IEnumerable<string> fileNames)
         {
-            string? path = fileName is null ? null : Path.Combine(PredictionFolder(id), fileName);
-            return path is not null && File.Exists(path) ? path : null;
+            string[] paths = fileNames.Select(name => Path.Combine(PredictionFolder(id), name)).ToArray();
+            return paths.All(File.Exists) ? paths : null;
         }
 
         /// <summary>Deletes a prediction's files; one that cannot be deleted now goes when a temporary folder is removed whole.</summary>
@@ -115,7 +121,7 @@ namespace Fashn.Emulator.Persistence
 
         private string PredictionFolder(string id) => Path.Combine(Root, id);
 
-        private string InputFile(string id) => Path.Combine(PredictionFolder(id), InputFileName);
+        private string InputFile(string id, string field) => Path.Combine(PredictionFolder(id), InputFileNameOf(field));
 
         private static void TryDeleteFolder(string folder)
         {

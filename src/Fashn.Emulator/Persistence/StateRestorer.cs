@@ -1,3 +1,4 @@
+using Fashn.Emulator.Inputs;
 using Fashn.Emulator.Models;
 using Fashn.Emulator.Predictions;
 
@@ -15,7 +16,7 @@ namespace Fashn.Emulator.Persistence
                 Prediction prediction = SavedPredictionMapping.FromSaved(saved, models);
                 if (prediction.IsFinished)
                 {
-                    prediction.OutputPath = folder.ExistingOutput(saved.Id, saved.OutputFile);
+                    prediction.OutputPaths = saved.OutputFile is null ? null : folder.ExistingOutputs(saved.Id, prediction.OutputFileNames);
                     if (!lifetimes.IsCdnExpired(prediction, now))
                     {
                         store.Add(prediction);
@@ -28,12 +29,12 @@ namespace Fashn.Emulator.Persistence
                     continue;
                 }
 
-                if (saved.ImageUrl is null && saved.InputProblem is null)
+                foreach (InputImage image in prediction.Images.Where(image => !image.IsUrl && image.Problem is null))
                 {
-                    prediction.InputBytes = folder.TryReadInput(saved.Id);
-                    if (prediction.InputBytes is null)
+                    image.Bytes = folder.TryReadInput(saved.Id, image.Field);
+                    if (image.Bytes is null)
                     {
-                        prediction.InputProblem = "The input was lost while the emulator was stopped (input.bin is missing from its data folder).";
+                        image.Problem = $"The input was lost while the emulator was stopped ({DataFolder.InputFileNameOf(image.Field)} is missing from its data folder).";
                     }
                 }
 

@@ -66,7 +66,7 @@ namespace Fashn.Emulator.Predictions
                     DeleteOutput(prediction);
                     changed = true;
                 }
-                else if (prediction.Inputs.ReturnBase64 && prediction.OutputPath is not null && _lifetimes.IsBase64Expired(prediction, now))
+                else if (prediction.Inputs.ReturnBase64 && prediction.OutputPaths is not null && _lifetimes.IsBase64Expired(prediction, now))
                 {
                     // Base64 outputs are not kept once they read "<base64>_expired".
                     DeleteOutput(prediction);
@@ -82,7 +82,7 @@ namespace Fashn.Emulator.Predictions
 
         private void DeleteOutput(Prediction prediction)
         {
-            prediction.OutputPath = null;
+            prediction.OutputPaths = null;
             _folder.DeletePredictionFiles(prediction.Id);
         }
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Fashn.Emulator.Accounting;
 using Fashn.Emulator.Errors;
+using Fashn.Emulator.Inputs;
 using Fashn.Emulator.Persistence;
 using Fashn.Emulator.Stats;
 using Fashn.Emulator.Webhooks;
@@ -8,8 +9,9 @@ using Fashn.Emulator.Webhooks;
 namespace Fashn.Emulator.Predictions
 {
     /// <summary>
-    /// Moves each prediction through starting, in_queue and processing to completed or failed on a background task of
-    /// its own, and settles it at the finish: its credit and its place, the counters, the saved state, the webhook.
+    /// Moves each prediction through starting, in_queue and processing to completed or failed (canceled or time_out by
+    /// fault) on a background task of its own, and settles it at the finish: its credit and its place, the counters,
+    /// the saved state, the webhook.
     /// </summary>
     internal sealed class PredictionLifecycle
     {
@@ -50,10 +52,16 @@ namespace Fashn.Emulator.Predictions
         /// <summary>Tracks an admitted prediction and starts its lifecycle. Throws when the state cannot be saved.</summary>
         public void Start(Prediction prediction)
         {
-            if (_folder.KeepsState && prediction.InputBytes is byte[] input)
+            if (_folder.KeepsState)
             {
-                // Kept on disk until it finishes, so that a restart can still render it.
-                _folder.WriteInput(prediction.Id, input);
+                foreach (InputImage input in prediction.Images)
+                {
+                    if (input.Bytes is byte[] bytes)
+                    {
+                        // Kept on disk until it finishes, so that a restart can still render it.
+                        _folder.WriteInput(prediction.Id, input.Field, bytes);
+                    }
+                }
             }
 
             _store.Add(prediction);
@@ -111,13 +119,18 @@ namespace Fashn.Emulator.Predictions
                     prediction.Status = PredictionStatuses.InQueue;
                 }
 
-                await Task.Delay(Remaining(prediction, StartingSeconds + InQueueSeconds), stopping);
-                prediction.Status = PredictionStatuses.Processing;
+                double queued = StartingSeconds + InQueueSeconds + prediction.Times.QueueDelaySeconds;
+                await Task.Delay(Remaining(prediction, queued), stopping);
+                if (prediction.Status != PredictionStatuses.Processing)
+                {
+                    Interlocked.Exchange(ref prediction.ProcessingTicks, DateTime.UtcNow.Ticks);
+                    prediction.Status = PredictionStatuses.Processing;
+                }
 
-                // Processing lasts max(render time, scaled processing time).
-                double processingSeconds = prediction.Model.ProcessingSeconds(prediction.Inputs);
-                Task minimumTime = Task.Delay(Remaining(prediction, StartingSeconds + InQueueSeconds + processingSeconds), stopping);
-                PredictionError? error = await _producer.ProduceAsync(prediction, stopping);
+                // Processing lasts max(render time, its scaled processing time).
+                Task minimumTime = Task.Delay(Remaining(prediction, queued + prediction.Times.ProcessingSeconds), stopping);
+                // An injected canceled or time_out ends it at its time with nothing rendered.
+                PredictionError? error = prediction.InjectedStatus is null ? await _producer.ProduceAsync(prediction, stopping) : null;
                 await minimumTime;
                 Finish(prediction, error);
             }
@@ -141,22 +154,15 @@ namespace Fashn.Emulator.Predictions
             prediction.RunClock.Stop();
             if (_folder.KeepsState)
             {
-                _folder.DeleteInput(prediction.Id);
+                _folder.DeleteInputs(prediction.Id, prediction.Images.Select(input => input.Field));
             }
 
             // Credits, the running count and the counters are settled before the status says finished, as at the
             // real service: a client that sees "completed" and at once starts the next prediction must find its place free.
-            _admission.Release(prediction.Credits, spent: error is null);
-            if (error is null)
-            {
-                _stats.PredictionCompleted();
-            }
-            else
-            {
-                _stats.PredictionFailed();
-            }
-
-            prediction.Status = error is null ? PredictionStatuses.Completed : PredictionStatuses.Failed;
+            string status = prediction.InjectedStatus ?? (error is null ? PredictionStatuses.Completed : PredictionStatuses.Failed);
+            _admission.Release(prediction.Credits, spent: status == PredictionStatuses.Completed);
+            _stats.PredictionFinished(status);
+            prediction.Status = status;
             _state.TrySave();
             if (prediction.Request.WebhookUrl is Uri webhook)
             {

@@ -27,19 +27,23 @@ namespace Fashn.Emulator.Predictions
                 return new StatusBody { Id = prediction.Id, Status = status };
             }
 
-            string output;
-            if (prediction.Inputs.ReturnBase64)
+            var outputs = new string[prediction.OutputFileNames.Count];
+            string[]? paths = prediction.OutputPaths;
+            bool base64Expired = paths is null || _lifetimes.IsBase64Expired(prediction, now);
+            for (int i = 0; i < outputs.Length; i++)
             {
-                string? path = prediction.OutputPath;
-                byte[]? bytes = path is null || _lifetimes.IsBase64Expired(prediction, now) ? null : TryReadAllBytes(path);
-                output = bytes is null ? ExpiredBase64 : $"data:{prediction.OutputContentType};base64,{Convert.ToBase64String(bytes)}";
-            }
-            else
-            {
-                output = new Uri(baseUri, $"cdn/{Uri.EscapeDataString(prediction.Id)}/{prediction.OutputFileName}").AbsoluteUri;
+                if (prediction.Inputs.ReturnBase64)
+                {
+                    byte[]? bytes = base64Expired ? null : TryReadAllBytes(paths![i]);
+                    outputs[i] = bytes is null ? ExpiredBase64 : $"data:{prediction.OutputContentType};base64,{Convert.ToBase64String(bytes)}";
+                }
+                else
+                {
+                    outputs[i] = new Uri(baseUri, $"cdn/{Uri.EscapeDataString(prediction.Id)}/{prediction.OutputFileNames[i]}").AbsoluteUri;
+                }
             }
 
-            return new StatusBody { Id = prediction.Id, Status = status, Output = new[] { output } };
+            return new StatusBody { Id = prediction.Id, Status = status, Output = outputs };
         }
 
         /// <summary>Null when the sweeper deleted the file at expiry between the check and the read.</summary>

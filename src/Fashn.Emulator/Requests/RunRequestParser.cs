@@ -54,7 +54,7 @@ namespace Fashn.Emulator.Requests
                     return false;
                 }
 
-                if (_models.Find(modelName.GetString()!) is not PredictionModel model)
+                if (_models.FindServed(modelName.GetString()!) is not PredictionModel model)
                 {
                     problem = $"Unknown model_name '{modelName.GetString()}'. This emulator serves {_models.Names}.";
                     return false;

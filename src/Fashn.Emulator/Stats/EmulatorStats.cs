@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Fashn.Emulator.Errors;
 using Fashn.Emulator.Persistence;
+using Fashn.Emulator.Predictions;
 
 namespace Fashn.Emulator.Stats
 {
@@ -21,6 +22,8 @@ namespace Fashn.Emulator.Stats
         private long _created;
         private long _completed;
         private long _failed;
+        private long _canceled;
+        private long _timedOut;
         private int _running;
         private int _peakRunning;
 
@@ -67,9 +70,17 @@ namespace Fashn.Emulator.Stats
             }
         }
 
-        public void PredictionCompleted() => Interlocked.Increment(ref _completed);
-
-        public void PredictionFailed() => Interlocked.Increment(ref _failed);
+        /// <summary>Counts a prediction that reached its final status.</summary>
+        public void PredictionFinished(string status)
+        {
+            switch (status)
+            {
+                case PredictionStatuses.Completed: Interlocked.Increment(ref _completed); break;
+                case PredictionStatuses.Canceled: Interlocked.Increment(ref _canceled); break;
+                case PredictionStatuses.TimeOut: Interlocked.Increment(ref _timedOut); break;
+                default: Interlocked.Increment(ref _failed); break;
+            }
+        }
 
         public void RunningChanged(int delta)
         {
@@ -103,6 +114,8 @@ namespace Fashn.Emulator.Stats
                     created = Interlocked.Read(ref _created),
                     completed = Interlocked.Read(ref _completed),
                     failed = Interlocked.Read(ref _failed),
+                    canceled = Interlocked.Read(ref _canceled),
+                    timedOut = Interlocked.Read(ref _timedOut),
                     tracked,
                     processingNow = running,
                     peakProcessing = peak,
@@ -128,6 +141,8 @@ namespace Fashn.Emulator.Stats
             state.Created = Interlocked.Read(ref _created);
             state.Completed = Interlocked.Read(ref _completed);
             state.Failed = Interlocked.Read(ref _failed);
+            state.Canceled = Interlocked.Read(ref _canceled);
+            state.TimedOut = Interlocked.Read(ref _timedOut);
             state.Inputs = EachInput((sha256, input) => new SavedInput
             {
                 Sha256 = sha256,
@@ -145,6 +160,8 @@ namespace Fashn.Emulator.Stats
             _created = state.Created;
             _completed = state.Completed;
             _failed = state.Failed;
+            _canceled = state.Canceled;
+            _timedOut = state.TimedOut;
             foreach (SavedInput input in state.Inputs)
             {
                 _inputs[input.Sha256] = new InputRecord

@@ -27,6 +27,7 @@ namespace FashnBackground.Commands
         private PredictionRunner? _runner;
         private string? _apiBaseUri;
         private ImagePreparationOptions? _preparation;
+        private ContextImage? _imageContext;
         private ErrorRecord? _batchStoppedBy;
         private bool _promptOnCommandLine;
         private bool _inFlightReported;
@@ -79,11 +80,31 @@ namespace FashnBackground.Commands
         [Parameter]
         public System.Uri? WebhookUrl { get; set; }
 
-        /// <summary>The model; FASHN marks background-change deprecated in favour of edit, which takes the same inputs.</summary>
+        /// <summary>The model; FASHN marks background-change deprecated in favour of edit, which takes the same inputs and -ImageContext, -Resolution, -GenerationMode and -NumImages.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ModelNameCompleter))]
         public string ModelName { get; set; } = RunRequest.BackgroundChangeModel;
+
+        /// <summary>edit: a reference image (the background to use, a pose, a texture) as a file, a URL or a data URI; a file is prepared like the image.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ImageContext { get; set; }
+
+        /// <summary>edit: the output's resolution, 1k (about 1 MP, the service's default), 2k (4 MP) or 4k (16 MP); local images are sent at that size.</summary>
+        [Parameter]
+        [ValidateSet(EditModel.Resolution1K, EditModel.Resolution2K, EditModel.Resolution4K)]
+        public string? Resolution { get; set; }
+
+        /// <summary>edit: fast, balanced or quality (slower, more credits).</summary>
+        [Parameter]
+        [ValidateSet(EditModel.Fast, EditModel.Balanced, EditModel.Quality)]
+        public string? GenerationMode { get; set; }
+
+        /// <summary>edit: how many outputs the one prediction makes; each output image is billed.</summary>
+        [Parameter]
+        [ValidateRange(1, EditModel.MaxNumImages)]
+        public int? NumImages { get; set; }
 
         /// <summary>Wait for each prediction to finish and write it when it does.</summary>
         [Parameter]
@@ -127,11 +148,14 @@ namespace FashnBackground.Commands
             {
                 ThrowTerminatingError(FashnErrorRecords.InvalidArgument($"The webhook URL '{WebhookUrl}' must be an absolute http(s) URL.", WebhookUrl));
             }
+            var editProblem = EditModel.InputsProblem(ModelName, Resolution, GenerationMode, NumImages, ImageContext != null);
+            if (editProblem != null) ThrowTerminatingError(FashnErrorRecords.InvalidArgument(editProblem, ModelName));
+            _preparation = ResolutionTiers.PreparationFor(Resolution, resize: !NoResize.IsPresent);
+            _imageContext = ImageContext == null ? null : OpenImageContext(ImageContext);
             var (client, budget) = Connect();
             _apiBaseUri = client.Options.BaseUri.AbsoluteUri;
             // -WhatIf starts nothing, so it records nothing either: the journal is not even created.
             _runner = new PredictionRunner(client, budget, ThrottleLimit) { Journal = NoJournal.IsPresent || IsWhatIf ? null : OpenJournal() };
-            _preparation = new ImagePreparationOptions { Resize = !NoResize.IsPresent };
         }
 
         protected override void ProcessRecord()
@@ -168,7 +192,11 @@ namespace FashnBackground.Commands
         {
             var inputs = ParameterSetName == UriSet ? Uri! : ParameterSetName == LiteralPathSet ? LiteralPath! : Path!;
             var problem = _promptOnCommandLine ? null : PromptCheck.PipedProblem(Prompt, inputs);
-            if (problem == null) return new PredictionSettings(Prompt!, Seed, OutputFormat, ModelName, ReturnBase64.IsPresent, WebhookUrl);
+            if (problem == null)
+            {
+                return new PredictionSettings(Prompt!, Seed, OutputFormat, ModelName, ReturnBase64.IsPresent, WebhookUrl,
+                    Resolution, GenerationMode, NumImages, _imageContext);
+            }
             _received++;
             _failed++;
             _finished++;
@@ -203,6 +231,26 @@ namespace FashnBackground.Commands
             {
                 WriteProgress(new ProgressRecord(ProgressActivityId, "Changing backgrounds with FASHN", "Done") { RecordType = ProgressRecordType.Completed });
             }
+        }
+
+        /// <summary>The -ImageContext, checked (and a file prepared) once for every input; a bad one stops the command before anything is sent.</summary>
+        private ContextImage? OpenImageContext(string text)
+        {
+            try
+            {
+                return ContextImage.IsReference(text) ? ContextImage.FromReference(text)
+                    : ContextImage.FromFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(text), _preparation!);
+            }
+            catch (FashnException ex)
+            {
+                ThrowTerminatingError(FashnErrorRecords.For(ex, text.Length > 200 ? text.Substring(0, 200) + "..." : text));
+            }
+            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                ThrowTerminatingError(FashnErrorRecords.InvalidArgument(
+                    $"The image context (-ImageContext) '{text}' is neither a file system path nor an http(s) URL or data URI: {ex.Message}", text));
+            }
+            return null;
         }
 
         private PredictionJournal? OpenJournal()

@@ -175,7 +175,8 @@ namespace FashnBackground.Commands
         }
 
         /// <summary>
-        /// photo.jpg gives photo.png; several outputs get _1, _2; without a local source the id names the file.
+        /// photo.jpg gives photo.png, and several outputs photo.png, photo_1.png, ... (<see cref="OutputFileNames"/>);
+        /// without a local source the id names the file.
         /// Server text (the id) is reduced to safe characters, so it cannot name a path outside the destination.
         /// </summary>
         private string FileNameFor(FashnPrediction prediction, string output, int index)
@@ -189,13 +190,13 @@ namespace FashnBackground.Commands
             {
                 stem = OutputSaver.ToSafeFileName(prediction.Id ?? "output");
             }
-            var suffix = prediction.Output.Length > 1 ? "_" + (index + 1) : "";
-            var name = stem + suffix + OutputSaver.GetExtension(output);
+            var outputStem = OutputFileNames.ForOutput(stem, index);
+            var name = outputStem + OutputSaver.GetExtension(output);
             // Two sources with the same name in one run (a/photo.jpg, b/photo.jpg) must not overwrite each other.
             var candidate = name;
             for (var n = 2; _writtenThisRun.Contains(Path.Combine(_destination!, candidate)); n++)
             {
-                candidate = stem + suffix + "_" + n + OutputSaver.GetExtension(output);
+                candidate = outputStem + "_" + n + OutputSaver.GetExtension(output);
             }
             return candidate;
         }
