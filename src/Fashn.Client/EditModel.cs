@@ -30,6 +30,16 @@ namespace Fashn.Client
         /// <summary>Slower modes cost more credits.</summary>
         public static readonly IReadOnlyList<string> GenerationModes = new[] { Fast, Balanced, Quality };
 
+        /// <summary>The models this module knows, as FASHN spells them.</summary>
+        public static readonly IReadOnlyList<string> KnownModels = new[] { RunRequest.BackgroundChangeModel, Name };
+
+        /// <summary>
+        /// A value as FASHN spells it when it is one of <paramref name="known"/> in another case (PowerShell users type
+        /// -ModelName Edit or -Resolution 4K, and FASHN's names are lower case); any other value as given.
+        /// </summary>
+        public static string? AsFashnSpellsIt(string? value, IEnumerable<string> known) =>
+            value == null ? null : known.FirstOrDefault(k => string.Equals(k, value, StringComparison.OrdinalIgnoreCase)) ?? value;
+
         /// <summary>
         /// What is wrong with edit's own inputs for <paramref name="modelName"/>, in words for the user; null when nothing is.
         /// Each is optional; given to another model, they are refused rather than sent where they mean nothing.

@@ -56,6 +56,10 @@ namespace Fashn.Client
         public const string MissingApiKey = "MissingApiKey";
         /// <summary>The journal of started predictions could not be opened.</summary>
         public const string JournalNotOpened = "JournalNotOpened";
+        /// <summary>A prediction was started but the journal could not record it; the error names its id to collect.</summary>
+        public const string JournalNotWritten = "JournalNotWritten";
+        /// <summary>Another command on the same journal kept the input's claim for too long; nothing was sent for it.</summary>
+        public const string JournalBusy = "JournalBusy";
         /// <summary>A run request may have reached the service but its answer was lost; it was not sent again.</summary>
         public const string SubmissionOutcomeUnknown = "SubmissionOutcomeUnknown";
         /// <summary>The service could not be reached or kept failing after every retry.</summary>

@@ -38,6 +38,9 @@ namespace Fashn.Client
 
         public int MaxPredictionRetries { get; }
 
+        /// <summary>How long an input waits for another command that is submitting it (a submission takes seconds).</summary>
+        internal static readonly TimeSpan ClaimWait = TimeSpan.FromMinutes(10);
+
         /// <summary>Where started predictions are recorded; null for none.</summary>
         public PredictionJournal? Journal { get; set; }
 
@@ -107,9 +110,7 @@ namespace Fashn.Client
             using var place = await SlotLease.TakeAsync(_budget.Slots, _poller, waitingForTurn).ConfigureAwait(false);
             try
             {
-                var firstAttempt = run.Outcome.Attempts == 0;
-                var started = firstAttempt ? await CollectFromJournalAsync(run, place, cancellationToken).ConfigureAwait(false) : null;
-                started ??= await SubmitAsync(run, place, waitingForTurn, cancellationToken).ConfigureAwait(false);
+                var started = await CollectOrSubmitAsync(run, place, waitingForTurn, cancellationToken).ConfigureAwait(false);
                 // Not waited for: it runs on, and its place is held by a watcher until it finishes.
                 if (!started.Status.IsFinished && !run.Wait) return false;
                 var finished = await AwaitFinishAsync(run, started, cancellationToken).ConfigureAwait(false);
@@ -124,15 +125,30 @@ namespace Fashn.Client
         }
 
         /// <summary>
-        /// Step 1: the prediction an earlier run started for this input and these settings, when the journal has it and
-        /// it can still be collected (running, or completed with outputs that have not expired), instead of paying again.
+        /// Steps 1 and 2, with a journal under the input's machine-wide claim: whoever holds it (this command, another
+        /// one, another process) collects what the journal has for the input or submits it and records the new id
+        /// before letting go, so the same input running in two places at once is paid for once.
+        /// </summary>
+        private async Task<StartedPrediction> CollectOrSubmitAsync(JobRun run, SlotLease place, CancellationToken waitingForTurn, CancellationToken cancellationToken)
+        {
+            if (Journal == null) return await SubmitAsync(run, place, waitingForTurn, cancellationToken).ConfigureAwait(false);
+            run.JournalKey ??= await run.Job.CreateJournalKeyAsync(_client.Options.BaseUri, cancellationToken).ConfigureAwait(false);
+            using (await JournalAccess.ClaimAsync(Journal, run.JournalKey, run.Job.Source, ClaimWait, cancellationToken).ConfigureAwait(false))
+            {
+                return await CollectFromJournalAsync(run, place, cancellationToken).ConfigureAwait(false)
+                       ?? await SubmitAsync(run, place, waitingForTurn, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Step 1: the prediction started for this input and these settings (by an earlier run, or by another command
+        /// just now), when the journal has it and it can still be collected (running, or completed with outputs that
+        /// have not expired), instead of paying again. After a failed attempt, only another prediction than that one.
         /// </summary>
         private async Task<StartedPrediction?> CollectFromJournalAsync(JobRun run, SlotLease place, CancellationToken cancellationToken)
         {
-            if (Journal == null) return null;
-            run.JournalKey = await run.Job.CreateJournalKeyAsync(_client.Options.BaseUri, cancellationToken).ConfigureAwait(false);
-            var entry = Journal.Find(run.JournalKey);
-            if (entry == null || entry.Status == PredictionStatuses.Failed) return null;
+            var entry = JournalAccess.Find(Journal!, run.JournalKey!, run.Job.Source);
+            if (entry == null || entry.Status == PredictionStatuses.Failed || run.Outcome.RetriedIds.Contains(entry.Id)) return null;
             PredictionStatus status;
             try
             {
@@ -162,6 +178,7 @@ namespace Fashn.Client
         private async Task<StartedPrediction> SubmitAsync(JobRun run, SlotLease place, CancellationToken waitingForTurn, CancellationToken cancellationToken)
         {
             waitingForTurn.ThrowIfCancellationRequested();
+            if (run.JournalKey != null) JournalAccess.RequireWritable(Journal!, run.Job.Source);
             var id = await SendRequestAsync(run.Job, run.Outcome, cancellationToken).ConfigureAwait(false);
             place.Holds(id);
             var outcome = run.Outcome;
@@ -173,7 +190,7 @@ namespace Fashn.Client
             outcome.Failure = null;
             // Known as running before the journal says so: a stop that sees the journal line can name the id.
             Changed(outcome);
-            if (run.JournalKey != null) Journal!.RecordSubmitted(run.JournalKey, id, run.Job.Source);
+            if (run.JournalKey != null) JournalAccess.RecordSubmitted(Journal!, run.JournalKey, id, run.Job.Source);
             return started;
         }
 
@@ -209,7 +226,7 @@ namespace Fashn.Client
             var outcome = run.Outcome;
             outcome.Status = status;
             outcome.FinishedAt = DateTimeOffset.UtcNow;
-            if (run.JournalKey != null) Journal!.RecordFinished(run.JournalKey, id, run.Job.Source, status.Status, outcome.SubmittedAt ?? DateTimeOffset.UtcNow);
+            if (run.JournalKey != null) JournalAccess.RecordFinished(Journal!, run.JournalKey, id, run.Job.Source, status.Status, outcome.SubmittedAt ?? DateTimeOffset.UtcNow);
             if (status.Status == PredictionStatuses.Completed) return false;
 
             var error = status.Error ?? new PredictionError(status.Status, "The prediction ended with status '" + status.Status + "'.");

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -14,7 +15,7 @@ namespace Fashn.Client
 
         public int Count
         {
-            get { lock (_gate) return _running.Count; }
+            get { lock (_gate) return _running.Values.Distinct(StringComparer.Ordinal).Count(); }
         }
 
         public void Track(PredictionOutcome outcome)
@@ -30,9 +31,18 @@ namespace Fashn.Client
             lock (_gate) _running.Remove(outcome);
         }
 
+        /// <summary>
+        /// Each prediction once: inputs with the same content and settings share one (the others collect it), and it
+        /// is named with each of their sources.
+        /// </summary>
         public IReadOnlyList<RunningPrediction> Snapshot()
         {
-            lock (_gate) return _running.Select(p => new RunningPrediction(p.Value, p.Key.Source)).ToList();
+            lock (_gate)
+            {
+                return _running.GroupBy(p => p.Value, StringComparer.Ordinal)
+                    .Select(g => new RunningPrediction(g.Key, string.Join(", ", g.Select(p => p.Key.Source).Distinct(StringComparer.Ordinal))))
+                    .ToList();
+            }
         }
     }
 

@@ -3,19 +3,18 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using Fashn.Client;
 
 namespace FashnBackground
 {
     /// <summary>Completes -ModelName with the models that take an image and a prompt.</summary>
     public sealed class ModelNameCompleter : IArgumentCompleter
     {
-        private static readonly string[] Models = { "background-change", "edit" };
-
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var prefix = (wordToComplete ?? "").Trim('\'', '"');
-            return Models.Where(m => m.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
+            return EditModel.KnownModels.Where(m => m.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
                 .Select(m => new CompletionResult(m, m, CompletionResultType.ParameterValue, m));
         }
     }

@@ -31,6 +31,22 @@ public sealed class EditTests
     }
 
     [Fact]
+    public async Task ModelResolutionAndModeInAnyCaseAreSentAsFashnSpellsThem()
+    {
+        await using var emulator = await Emulators.StartFastAsync();
+        using var folder = new TempFolder();
+        var path = TestImages.WriteJpeg(folder.Combine("shoe.jpg"));
+        using var host = new PowerShellHost(emulator.BaseUri, Emulators.ApiKey);
+
+        var result = host.Invoke("Invoke-FashnBackgroundChange -LiteralPath $args[0] -ModelName Edit -Resolution 2K -GenerationMode Fast -Prompt 'studio' -Wait", path);
+
+        Assert.True(result.Errors.Count == 0, result.AllText());
+        var prediction = Assert.Single(result.Output);
+        Assert.Equal("edit", prediction.Properties["ModelName"].Value);
+        Assert.Equal("completed", prediction.Properties["Status"].Value);
+    }
+
+    [Fact]
     public async Task EditsParametersWithBackgroundChangeAreOneTerminatingErrorAndNothingIsSent()
     {
         await using var emulator = await Emulators.StartFastAsync();

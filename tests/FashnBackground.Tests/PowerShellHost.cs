@@ -145,6 +145,8 @@ public sealed class PowerShellHost : IDisposable
     {
         _runspace.Dispose();
         if (File.Exists(JournalPath)) File.Delete(JournalPath);
+        // Its lock files, beside it.
+        if (Directory.Exists(JournalPath + ".locks")) Directory.Delete(JournalPath + ".locks", recursive: true);
     }
 }
 

@@ -99,6 +99,7 @@ Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
         $photos = New-TestPhotoSet -Path (Join-Path $TestDrive 'runspace') -Name (1..6 | ForEach-Object { "thing$_.png" })
         $out = Join-Path $photos 'out'
         $journal = Join-Path $TestDrive 'runspace.jsonl'
+        $journal = Join-Path $TestDrive ('alike' + $Kind.Length + '.jsonl')
         $createdBefore = (Get-EmulatorStats $script:emulator).predictions.created
         $powershell = [powershell]::Create()
         try {
@@ -142,14 +143,60 @@ Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
         (Get-EmulatorStats $script:emulator).predictions.created - $createdBefore | Should -Be $created -Because 'collecting pays for nothing again'
     }
 
+    It 'a stop names every running prediction when the inputs are <Kind>' -TestCases @(
+        # Three different images, each a prediction of its own.
+        @{ Kind = 'three data URIs'; Expected = 3 }
+        # One image three times: one prediction (the others collect it), named once, for all three inputs.
+        @{ Kind = 'one data URI three times'; Expected = 1 }
+        @{ Kind = 'the same file three times'; Expected = 1 }
+    ) {
+        # Their sources are alike ("data URI", or one path), which must not make the predictions running for them one.
+        $photos = New-TestPhotoSet -Path (Join-Path $TestDrive ('alike' + $Kind.Length + $Expected)) -Name 'a.png', 'b.png', 'c.png'
+        $files = @(Get-ChildItem -LiteralPath $photos.FullName -Filter *.png | ForEach-Object FullName)
+        $dataUris = @($files | ForEach-Object { ConvertTo-PowerShellLiteral ('data:image/png;base64,' + [Convert]::ToBase64String([IO.File]::ReadAllBytes($_))) })
+        $inputs = if ($Kind -eq 'three data URIs') { "-Uri $($dataUris -join ',')" }
+        elseif ($Kind -eq 'one data URI three times') { "-Uri $((1..3 | ForEach-Object { $dataUris[0] }) -join ',')" }
+        else {
+            "-LiteralPath $((1..3 | ForEach-Object { ConvertTo-PowerShellLiteral $files[0] }) -join ',')"
+        }
+        $journal = Join-Path $TestDrive ('alike' + $Kind.Length + '.jsonl')
+        $createdBefore = (Get-EmulatorStats $script:emulator).predictions.created
+        $powershell = [powershell]::Create()
+        try {
+            $null = $powershell.AddScript((New-ChildSessionScript -Emulator $script:emulator -JournalPath $journal -Body @"
+Invoke-FashnBackgroundChange $inputs -Prompt 'studio' -Wait
+"@))
+            $null = $powershell.BeginInvoke()
+            Wait-JournalStarted -Path $journal -Count $expected
+
+            $stopping = $powershell.BeginStop($null, $null)
+            $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(60)) | Should -BeTrue
+            $powershell.EndStop($stopping)
+
+            $warnings = @($powershell.Streams.Warning | ForEach-Object Message)
+            $warnings | Should -HaveCount 1
+            $named = @([regex]::Matches($warnings[0], $script:idPattern) | ForEach-Object Value | Select-Object -Unique)
+            $started = (Get-JournalIds $journal).Started
+            (Get-EmulatorStats $script:emulator).predictions.created - $createdBefore | Should -Be $expected
+            $warnings[0] | Should -BeLike "Stopped with $expected prediction(s) still running at FASHN.*"
+            ($named | Sort-Object) | Should -Be ($started | Sort-Object) -Because "each prediction started is named:`n$($warnings[0])"
+        }
+        finally {
+            $powershell.Dispose()
+        }
+        Get-FashnPrediction -Id $named -Wait | Out-Null # let them finish before the emulator stops
+    }
+
     It 'a stop while a later command of the pipeline is busy still names every running id' {
         # -ThrottleLimit 1: the first result goes down the pipeline into a long sleep, the second prediction starts,
         # and the stop comes while the pipeline thread is in ForEach-Object, not in Invoke-FashnBackgroundChange.
+        # Predictions of 20 s here: the second one is surely still running when the stop comes, however busy the machine.
+        $slowEmulator = Start-TestEmulator -Arguments '--time-scale', '1', '--processing-seconds', '20', '--processing-jitter', '0'
         $photos = New-TestPhotoSet -Path (Join-Path $TestDrive 'downstream') -Name 'first.png', 'second.png', 'third.png'
         $journal = Join-Path $TestDrive 'downstream.jsonl'
         $powershell = [powershell]::Create()
         try {
-            $null = $powershell.AddScript((New-ChildSessionScript -Emulator $script:emulator -JournalPath $journal -Body @"
+            $null = $powershell.AddScript((New-ChildSessionScript -Emulator $slowEmulator -JournalPath $journal -Body @"
 Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
     Invoke-FashnBackgroundChange -Prompt 'studio' -Wait -ThrottleLimit 1 |
     ForEach-Object { Start-Sleep -Seconds 120 }
@@ -165,12 +212,13 @@ Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
             $running = @($ids.Started | Where-Object { $ids.Finished -notcontains $_ })
             $running | Should -Not -BeNullOrEmpty
             $warnings = @($powershell.Streams.Warning | ForEach-Object Message)
-            $warnings | Should -HaveCount 1 -Because 'the predictions still running are named even when another command was running at the stop'
+            $atFashn = @($running | ForEach-Object { "$_ is $((Get-FashnPrediction -Id $_ -BaseUri $slowEmulator.BaseUri -ApiKey $slowEmulator.ApiKey).Status)" })
+            $warnings | Should -HaveCount 1 -Because "the predictions still running are named even when another command was running at the stop (at the emulator: $($atFashn -join '; '))"
             foreach ($id in $running) { $warnings[0] | Should -Match $id }
         }
         finally {
             $powershell.Dispose()
+            Stop-TestEmulator $slowEmulator
         }
-        Get-FashnPrediction -Id $running -Wait | Out-Null # let them finish before the emulator stops
     }
 }

@@ -129,8 +129,27 @@ Describe 'Save-FashnOutput' {
 
         $saved | Should -HaveCount 2
         $saved.Name | Should -Contain 'photo.png'
-        $saved.Name | Should -Contain 'photo_2.png'
+        $saved.Name | Should -Contain 'photo (2).png' -Because 'a second photo.png is told apart as Explorer and Finder do, not as photo_2.png, a second output'
         (Get-FileHash $saved[0].FullName).Hash | Should -Not -Be (Get-FileHash $saved[1].FullName).Hash
+        @($saved | ForEach-Object { $_.FashnPrediction.Source } | Select-Object -Unique) | Should -HaveCount 2 -Because 'each file is the output of its own source'
+    }
+
+    It 'saves the second of two same-named sources when the first one''s file is kept from an earlier run' {
+        $first = New-TestPhotoSet -Path (Join-Path $TestDrive 'again-a') -Name 'photo.png'
+        $second = New-TestPhotoSet -Path (Join-Path $TestDrive 'again-b') -Name 'photo.png'
+        $both = @(Get-ChildItem $first, $second -Filter photo.png | Invoke-FashnBackgroundChange -Prompt 'studio' -Wait)
+        # An earlier run saved the first and was stopped before the second.
+        $earlier = $both[0] | Save-FashnOutput -Destination $out
+
+        $saved = $both | Save-FashnOutput -Destination $out -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failures
+
+        $failures | Should -BeNullOrEmpty
+        $warnings | Should -HaveCount 1
+        $warnings[0].Message | Should -Be "Kept the existing file '$($earlier.FullName)'; use -Force to overwrite it."
+        $saved | Should -HaveCount 1 -Because "the second source's output is saved, not lost"
+        $saved.Name | Should -Be 'photo (2).png'
+        $saved.FashnPrediction.Source | Should -Be $both[1].Source
+        @(Get-ChildItem -LiteralPath $out).Name | Sort-Object | Should -Be @('photo (2).png', 'photo.png')
     }
 
     It 'a failed prediction is one error with its FASHN error name, naming its source; the others are saved' {

@@ -148,6 +148,9 @@ namespace FashnBackground.Commands
             {
                 ThrowTerminatingError(FashnErrorRecords.InvalidArgument($"The webhook URL '{WebhookUrl}' must be an absolute http(s) URL.", WebhookUrl));
             }
+            ModelName = EditModel.AsFashnSpellsIt(ModelName, EditModel.KnownModels)!;
+            Resolution = EditModel.AsFashnSpellsIt(Resolution, EditModel.Resolutions);
+            GenerationMode = EditModel.AsFashnSpellsIt(GenerationMode, EditModel.GenerationModes);
             var editProblem = EditModel.InputsProblem(ModelName, Resolution, GenerationMode, NumImages, ImageContext != null);
             if (editProblem != null) ThrowTerminatingError(FashnErrorRecords.InvalidArgument(editProblem, ModelName));
             _preparation = ResolutionTiers.PreparationFor(Resolution, resize: !NoResize.IsPresent);

@@ -15,7 +15,8 @@ namespace FashnBackground.Commands
     [OutputType(typeof(FileInfo))]
     public sealed class SaveFashnOutputCommand : FashnCmdletBase
     {
-        private readonly HashSet<string> _writtenThisRun = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>The file names given to an output in this run (saved, kept or failed): each is given once.</summary>
+        private readonly HashSet<string> _namedThisRun = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private string? _destination;
         private bool _destinationReady;
 
@@ -114,7 +115,7 @@ namespace FashnBackground.Commands
             {
                 var output = prediction.Output[i];
                 var path = Path.Combine(_destination!, FileNameFor(prediction, output, i));
-                if (File.Exists(path) && !Force.IsPresent && !_writtenThisRun.Contains(path))
+                if (File.Exists(path) && !Force.IsPresent)
                 {
                     WriteWarning($"Kept the existing file '{path}'; use -Force to overwrite it.");
                     continue;
@@ -124,7 +125,6 @@ namespace FashnBackground.Commands
                 try
                 {
                     RunToEnd(token => saver.SaveAsync(output, path, overwrite: true, token));
-                    _writtenThisRun.Add(path);
                     WriteSavedFile(path, prediction);
                 }
                 catch (FashnException ex)
@@ -178,6 +178,8 @@ namespace FashnBackground.Commands
         /// photo.jpg gives photo.png, and several outputs photo.png, photo_1.png, ... (<see cref="OutputFileNames"/>);
         /// without a local source the id names the file.
         /// Server text (the id) is reduced to safe characters, so it cannot name a path outside the destination.
+        /// A name already given in this run (a/photo.jpg, then b/photo.jpg) is named as a copy, photo (2), photo (3): told
+        /// apart from another output, and the same names again when the same batch is saved again.
         /// </summary>
         private string FileNameFor(FashnPrediction prediction, string output, int index)
         {
@@ -192,11 +194,10 @@ namespace FashnBackground.Commands
             }
             var outputStem = OutputFileNames.ForOutput(stem, index);
             var name = outputStem + OutputSaver.GetExtension(output);
-            // Two sources with the same name in one run (a/photo.jpg, b/photo.jpg) must not overwrite each other.
             var candidate = name;
-            for (var n = 2; _writtenThisRun.Contains(Path.Combine(_destination!, candidate)); n++)
+            for (var n = 2; !_namedThisRun.Add(Path.Combine(_destination!, candidate)); n++)
             {
-                candidate = outputStem + "_" + n + OutputSaver.GetExtension(output);
+                candidate = OutputFileNames.ForCopy(outputStem, n) + OutputSaver.GetExtension(output);
             }
             return candidate;
         }
