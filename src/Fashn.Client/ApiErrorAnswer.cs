@@ -6,8 +6,9 @@ namespace Fashn.Client
     /// <summary>An HTTP error answer of the API as the client read it: what the error catalogue words its message from.</summary>
     internal sealed class ApiErrorAnswer
     {
-        public ApiErrorAnswer(string code, string message, HttpStatusCode status, string method, string path, TimeSpan? retryAfter)
+        public ApiErrorAnswer(string code, string message, HttpStatusCode status, string method, string path, TimeSpan? retryAfter, bool fromService)
         {
+            FromService = fromService;
             Code = code;
             Message = message;
             Status = status;
@@ -25,6 +26,12 @@ namespace Fashn.Client
         public HttpStatusCode Status { get; }
         public string Method { get; }
         public string Path { get; }
+
+        /// <summary>
+        /// True when the body is FASHN's own JSON error ({"error": "...", "message": "..."}): the service itself refused,
+        /// so a refused run created no prediction. A gateway's page or any other body proves nothing.
+        /// </summary>
+        public bool FromService { get; }
 
         /// <summary>The delay the service asked for (Retry-After or retry-after-ms).</summary>
         public TimeSpan? RetryAfter { get; }

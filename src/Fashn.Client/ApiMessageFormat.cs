@@ -12,7 +12,9 @@ namespace Fashn.Client
     /// <summary>
     /// How the API's messages are written and read (docs: /v1/run, /v1/status, /v1/credits): the run body, the status,
     /// credits and error answers, and the headers that come with them (Retry-After, RateLimit-Policy,
-    /// x-fashn-credits-used). No HTTP is sent here: that is <see cref="FashnApiClient"/>'s.
+    /// x-fashn-credits-used). No HTTP is sent here: that is <see cref="FashnApiClient"/>'s. The headers are read as
+    /// hints within sane bounds: a server (or anything between it and the client) controls them, so a value that is
+    /// negative, not finite, absurdly large or in the past is ignored, and why is kept as a note for -Verbose.
     /// </summary>
     internal static class ApiMessageFormat
     {
@@ -99,13 +101,13 @@ namespace Fashn.Client
         }
 
         /// <summary>An answer outside 2xx: its error code (or HttpStatus&lt;n&gt;), message and the wait it asks for.</summary>
-        internal static ApiErrorAnswer ReadErrorAnswer(HttpResponseMessage response, string text, string method, string path)
+        internal static ApiErrorAnswer ReadErrorAnswer(HttpResponseMessage response, string text, string method, string path, ICollection<string> notes)
         {
-            var (code, message) = ParseApiError(text, (int)response.StatusCode);
-            return new ApiErrorAnswer(code, message, response.StatusCode, method, path, ReadRetryAfter(response));
+            var (code, message, fromService) = ParseApiError(text, (int)response.StatusCode);
+            return new ApiErrorAnswer(code, message, response.StatusCode, method, path, ReadRetryAfter(response, notes), fromService);
         }
 
-        private static (string code, string message) ParseApiError(string text, int status)
+        private static (string code, string message, bool fromService) ParseApiError(string text, int status)
         {
             try
             {
@@ -114,75 +116,123 @@ namespace Fashn.Client
                 if (root.ValueKind == JsonValueKind.Object)
                 {
                     var code = ReadString(root, "error");
+                    var fromService = !string.IsNullOrEmpty(code);
                     if (code == null && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
                     {
                         code = ReadString(error, "name");
                     }
-                    return (code ?? "HttpStatus" + status, ReadString(root, "message") ?? "");
+                    return (code ?? "HttpStatus" + status, ReadString(root, "message") ?? "", fromService);
                 }
             }
             catch (JsonException)
             {
             }
-            return ("HttpStatus" + status, "");
+            return ("HttpStatus" + status, "", false);
         }
 
-        private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+        /// <summary>No header is taken to mean a longer delay than this; beyond it a value is nonsense, not a request.</summary>
+        internal static readonly TimeSpan LongestPlausibleDelay = TimeSpan.FromDays(1);
+
+        // A window shorter than this cannot be kept by any clock; a limit above this means none.
+        private static readonly TimeSpan ShortestWindow = TimeSpan.FromMilliseconds(1);
+        private const int LargestLimit = 1_000_000;
+
+        /// <summary>
+        /// The delay asked for by <c>retry-after-ms</c> (read first, as FASHN's SDKs do) or <c>Retry-After</c> (seconds
+        /// or an HTTP date), or null when neither holds a usable one; <paramref name="notes"/> gets why a value was ignored.
+        /// </summary>
+        private static TimeSpan? ReadRetryAfter(HttpResponseMessage response, ICollection<string> notes)
         {
-            if (response.Headers.TryGetValues("retry-after-ms", out var msValues) &&
-                double.TryParse(msValues.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
-            {
-                return TimeSpan.FromMilliseconds(ms);
-            }
-            var retryAfter = response.Headers.RetryAfter;
-            if (retryAfter?.Delta is TimeSpan delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-            if (retryAfter?.Date is DateTimeOffset date)
+            var ignored = new List<string>();
+            var delay = ReadRetryAfterMs(response, ignored) ?? ReadRetryAfterHeader(response, ignored);
+            foreach (var note in ignored) notes.Add(note + (delay.HasValue ? "" : "; the client's own backoff is used instead"));
+            return delay;
+        }
+
+        private static TimeSpan? ReadRetryAfterMs(HttpResponseMessage response, ICollection<string> ignored)
+        {
+            var milliseconds = First(response, "retry-after-ms");
+            if (milliseconds == null) return null;
+            var delay = ReadDelay(milliseconds, 0.001);
+            if (!delay.HasValue) ignored.Add(Ignored("retry-after-ms", milliseconds, "not a delay from 0 to 1 day"));
+            return delay;
+        }
+
+        private static TimeSpan? ReadRetryAfterHeader(HttpResponseMessage response, ICollection<string> ignored)
+        {
+            var retryAfter = First(response, "Retry-After");
+            if (retryAfter == null) return null;
+            var seconds = ReadDelay(retryAfter, 1);
+            if (seconds.HasValue) return seconds;
+            if (response.Headers.RetryAfter?.Date is DateTimeOffset date)
             {
                 var wait = date - DateTimeOffset.UtcNow;
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+                if (wait >= TimeSpan.Zero && wait <= LongestPlausibleDelay) return wait;
+                ignored.Add(Ignored("Retry-After", retryAfter, wait < TimeSpan.Zero ? "a date in the past" : "a date more than 1 day ahead"));
+                return null;
             }
-            // Some servers send fractional seconds, which the typed header does not parse.
-            if (response.Headers.TryGetValues("Retry-After", out var raw) &&
-                double.TryParse(raw.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
+            ignored.Add(Ignored("Retry-After", retryAfter, "not a delay from 0 to 1 day"));
             return null;
         }
 
         /// <summary>
-        /// A server may advertise its limit as "RateLimit-Policy: 50;w=60" (IETF httpapi draft): the limit and its window,
-        /// or null when the answer advertises none.
+        /// An advertised limit "RateLimit-Policy: 50;w=60" (IETF httpapi draft), or null. Only a plausible one is
+        /// taken: a limit of at least 1 and a window no longer than <paramref name="longestWindow"/>, which is the
+        /// longest any header may make a request wait.
         /// </summary>
-        internal static (int Limit, TimeSpan Window)? ReadRateLimitPolicy(HttpResponseMessage response)
+        internal static (int Limit, TimeSpan Window)? ReadRateLimitPolicy(HttpResponseMessage response, TimeSpan longestWindow, ICollection<string> notes)
         {
-            if (!response.Headers.TryGetValues("RateLimit-Policy", out var values)) return null;
-            var policy = values.FirstOrDefault();
-            if (string.IsNullOrEmpty(policy)) return null;
+            var policy = First(response, "RateLimit-Policy");
+            if (string.IsNullOrWhiteSpace(policy)) return null;
             var parts = policy!.Split(',')[0].Split(';');
-            if (!int.TryParse(parts[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) || limit < 1) return null;
-            (int, TimeSpan)? advertised = null;
+            double seconds = double.NaN;
             foreach (var part in parts.Skip(1))
             {
                 var pair = part.Split('=');
-                if (pair.Length == 2 && pair[0].Trim() == "w" &&
-                    double.TryParse(pair[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+                if (pair.Length == 2 && pair[0].Trim() == "w")
                 {
-                    advertised = (limit, TimeSpan.FromSeconds(seconds));
+                    double.TryParse(pair[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out seconds);
                 }
             }
-            return advertised;
+            var limitRead = int.TryParse(parts[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit);
+            var usable = limitRead && limit >= 1 && limit <= LargestLimit &&
+                         !double.IsNaN(seconds) && seconds >= ShortestWindow.TotalSeconds && seconds <= longestWindow.TotalSeconds;
+            if (!usable)
+            {
+                notes.Add(Ignored("RateLimit-Policy", policy,
+                    $"a limit of 1 to {LargestLimit} per window of up to {longestWindow.TotalSeconds:0} s is followed, nothing else; the documented limits stay"));
+                return null;
+            }
+            return (limit, TimeSpan.FromSeconds(seconds));
         }
 
-        /// <summary>The x-fashn-credits-used header of a completed status answer.</summary>
-        internal static int? ReadCreditsUsed(HttpResponseMessage response)
+        /// <summary>The credits a completed prediction used (<c>x-fashn-credits-used</c>), or null.</summary>
+        internal static int? ReadCreditsUsed(HttpResponseMessage response) =>
+            int.TryParse(First(response, "x-fashn-credits-used"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var credits) && credits >= 0
+                ? credits
+                : (int?)null;
+
+        /// <summary>A number of <paramref name="unitSeconds"/> from 0 to a day; anything else (negative, NaN, infinite, huge) is null.</summary>
+        private static TimeSpan? ReadDelay(string text, double unitSeconds)
         {
-            if (response.Headers.TryGetValues("x-fashn-credits-used", out var values) &&
-                int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var credits))
-            {
-                return credits;
-            }
-            return null;
+            if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)) return null;
+            var seconds = amount * unitSeconds;
+            // NaN fails both comparisons; infinities and overflowing values fail the second.
+            if (!(seconds >= 0) || !(seconds <= LongestPlausibleDelay.TotalSeconds)) return null;
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        private static string? First(HttpResponseMessage response, string name) =>
+            response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+        private static string Ignored(string header, string value, string why) =>
+            $"ignored {header}: {Shorten(value)} ({why})";
+
+        // Server text in a note is kept short: a header can be kilobytes long.
+        private static string Shorten(string text)
+        {
+            var trimmed = text.Trim();
+            return trimmed.Length <= 40 ? trimmed : trimmed.Substring(0, 37) + "...";
         }
 
         internal static string? ReadString(JsonElement element, string name) =>

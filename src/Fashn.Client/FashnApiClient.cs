@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -33,6 +35,7 @@ namespace Fashn.Client
         private readonly bool _ownsHttp;
         private readonly RequestWindows _windows;
         private readonly RetryBackoff _backoff;
+        private readonly Dictionary<RateWindow, RateWindow> _advertised = new Dictionary<RateWindow, RateWindow>();
 
         /// <param name="windows">The key's rate windows, shared by every client of the key (<see cref="ServiceBudget.Windows"/>).</param>
         /// <param name="handler">For tests: a handler instead of the shared connection pool.</param>
@@ -63,10 +66,9 @@ namespace Fashn.Client
             var body = ApiMessageFormat.WriteRunBody(request);
             using var answer = await SendAsync(HttpMethod.Post, path, body, _windows.Run, isRun: true, cancellationToken).ConfigureAwait(false);
             var id = ApiMessageFormat.ReadString(answer.Json.RootElement, "id");
-            if (string.IsNullOrEmpty(id))
+            if (string.IsNullOrEmpty(id) || !PredictionIds.IsUsable(id!))
             {
-                throw new FashnException(FashnErrorCodes.UnexpectedResponse,
-                    "FASHN accepted the run request but its answer holds no prediction id.", answer.StatusCode);
+                throw LostRunAnswer($"HTTP {(int)answer.StatusCode} without a usable prediction id", answer.StatusCode, null);
             }
             return id!;
         }
@@ -74,7 +76,7 @@ namespace Fashn.Client
         /// <summary>GET /v1/status/{id}.</summary>
         public async Task<PredictionStatus> GetStatusAsync(string id, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException("A prediction id is required.", nameof(id));
+            id = PredictionIds.Require(id);
             using var answer = await SendAsync(HttpMethod.Get, StatusPath + Uri.EscapeDataString(id), null, _windows.Status, isRun: false, cancellationToken, id).ConfigureAwait(false);
             return ApiMessageFormat.ReadStatus(answer.Json.RootElement, id, answer.CreditsUsed);
         }
@@ -106,12 +108,13 @@ namespace Fashn.Client
             public void Dispose() => Json.Dispose();
         }
 
-        private async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? body, RateWindow window, bool isRun,
+        private async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? body, RateWindow sharedWindow, bool isRun,
             CancellationToken cancellationToken, string? predictionId = null)
         {
             var logPath = "/" + (path.IndexOf('?') >= 0 ? path.Substring(0, path.IndexOf('?')) : path);
             for (var attempt = 1; ; attempt++)
             {
+                var window = WindowFor(sharedWindow);
                 await window.WaitAsync(cancellationToken).ConfigureAwait(false);
                 var started = Stopwatch.StartNew();
                 using var request = new HttpRequestMessage(method, new Uri(Options.BaseUri, path));
@@ -139,13 +142,7 @@ namespace Fashn.Client
                     Log(method, logPath, null, started.Elapsed, attempt, reason);
                     // A run request that may have reached the service must not be sent again: it could start and bill
                     // a second prediction. Only a connection that was never made is safe to retry.
-                    if (isRun && (timedOut || !IsNotSent(ex)))
-                    {
-                        throw new FashnException(FashnErrorCodes.SubmissionOutcomeUnknown,
-                            $"The run request may have reached FASHN, but its answer was lost ({reason}). It was not sent again, " +
-                            "because a second request could start and bill a second prediction. Run the command again for this input " +
-                            "if no new prediction shows up.", innerException: ex);
-                    }
+                    if (isRun && (timedOut || !IsNotSent(ex))) throw LostRunAnswer(reason, null, ex);
                     if (attempt > Options.MaxRetries)
                     {
                         throw new FashnException(FashnErrorCodes.ServiceUnavailable,
@@ -159,10 +156,11 @@ namespace Fashn.Client
                 using (response)
                 {
                     var status = (int)response.StatusCode;
-                    ApplyAdvertisedLimit(ApiMessageFormat.ReadRateLimitPolicy(response), window);
+                    var notes = new List<string>();
+                    FollowAdvertisedLimit(ApiMessageFormat.ReadRateLimitPolicy(response, Options.MaxRetryAfter, notes), sharedWindow);
                     if (status >= 200 && status < 300)
                     {
-                        Log(method, logPath, status, started.Elapsed, attempt, null);
+                        Log(method, logPath, status, started.Elapsed, attempt, Join(notes));
                         JsonDocument json;
                         try
                         {
@@ -170,18 +168,25 @@ namespace Fashn.Client
                         }
                         catch (JsonException ex)
                         {
+                            if (isRun) throw LostRunAnswer($"HTTP {status} without FASHN's JSON answer", response.StatusCode, ex);
                             throw new FashnException(FashnErrorCodes.UnexpectedResponse,
                                 $"FASHN answered {method} {logPath} with HTTP {status} but the body is not JSON.", response.StatusCode, predictionId, ex);
                         }
                         return new Answer(response.StatusCode, json, ApiMessageFormat.ReadCreditsUsed(response));
                     }
 
-                    var answer = ApiMessageFormat.ReadErrorAnswer(response, text, method.Method, logPath);
-                    Log(method, logPath, status, started.Elapsed, attempt, answer.Code);
+                    var answer = ApiMessageFormat.ReadErrorAnswer(response, text, method.Method, logPath, notes);
+                    Log(method, logPath, status, started.Elapsed, attempt, Join(new[] { answer.Code }.Concat(notes)));
                     // A concurrency refusal is not retried here: it means "wait until a running prediction finishes",
                     // which is the runner's to wait for (RunSubmitter).
                     var retryable = status == 429 && answer.Code != FashnErrorCodes.OutOfCredits && answer.Code != FashnErrorCodes.ConcurrencyLimitExceeded ||
                                     status >= 500 && !(isRun && status == 504);
+                    // Only FASHN's own error body proves that no prediction was created; a gateway's page proves nothing,
+                    // and a 504 says that the gateway stopped waiting for FASHN, whatever body it came with.
+                    if (isRun && (retryable && !answer.FromService || status == 504))
+                    {
+                        throw LostRunAnswer($"HTTP {status} from something other than FASHN", response.StatusCode, null);
+                    }
                     if (!retryable || attempt > Options.MaxRetries)
                     {
                         throw FashnErrorCatalogue.ForApiAnswer(answer, predictionId, attempt);
@@ -197,9 +202,25 @@ namespace Fashn.Client
             }
         }
 
+        /// <summary>
+        /// A run request whose answer does not say whether a prediction was created (no answer, a gateway's page, no id).
+        /// It is not sent again: a second request could start and bill a second prediction.
+        /// </summary>
+        private static FashnException LostRunAnswer(string reason, HttpStatusCode? status, Exception? inner) =>
+            new FashnException(FashnErrorCodes.SubmissionOutcomeUnknown,
+                $"The run request may have reached FASHN, but its answer was lost ({reason}). It was not sent again, because a second " +
+                "request could start and bill a second prediction. Check with Get-FashnCredits whether credits were used; if none were, " +
+                "run the command again for this input.", status, innerException: inner);
+
         private void Log(HttpMethod method, string path, int? status, TimeSpan elapsed, int attempt, string? note)
         {
             Options.RequestLog?.Invoke(new RequestLogEntry(method.Method, path, status, elapsed, attempt, note));
+        }
+
+        private static string? Join(IEnumerable<string> notes)
+        {
+            var text = string.Join("; ", notes);
+            return text.Length == 0 ? null : text;
         }
 
         /// <summary>Said when the service asks for a longer wait than <see cref="FashnClientOptions.MaxRetryAfter"/>.</summary>
@@ -225,12 +246,29 @@ namespace Fashn.Client
             return Encoding.UTF8.GetString(buffer.ToArray());
         }
 
-        /// <summary>FASHN's documented limits are the default; an advertised policy (the local emulator sends one) replaces them.</summary>
-        private static void ApplyAdvertisedLimit((int Limit, TimeSpan Window)? policy, RateWindow window)
+        /// <summary>
+        /// The window this client keeps to for an endpoint: the key's shared one (FASHN's documented limits), or the one
+        /// the server advertised to this client (the local emulator sends one). An advertised window is this client's
+        /// own, so it lasts only as long as the command that saw it, never the session.
+        /// </summary>
+        private RateWindow WindowFor(RateWindow shared)
         {
-            if (policy is { } advertised && (window.Limit != advertised.Limit || window.Window != advertised.Window))
+            lock (_advertised) return _advertised.TryGetValue(shared, out var own) ? own : shared;
+        }
+
+        private void FollowAdvertisedLimit((int Limit, TimeSpan Window)? policy, RateWindow shared)
+        {
+            if (!(policy is { } advertised)) return;
+            lock (_advertised)
             {
-                window.SetLimit(advertised.Limit, advertised.Window);
+                if (_advertised.TryGetValue(shared, out var own))
+                {
+                    if (own.Limit != advertised.Limit || own.Window != advertised.Window) own.SetLimit(advertised.Limit, advertised.Window);
+                }
+                else if (shared.Limit != advertised.Limit || shared.Window != advertised.Window)
+                {
+                    _advertised[shared] = new RateWindow(advertised.Limit, advertised.Window);
+                }
             }
         }
 

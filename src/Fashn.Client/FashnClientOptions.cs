@@ -16,8 +16,35 @@ namespace Fashn.Client
                 throw new FashnException(FashnErrorCodes.MissingApiKey,
                     "No FASHN API key was given. Pass -ApiKey, or set the environment variable FASHN_API_KEY.");
             }
-            ApiKey = apiKey;
+            ApiKey = ValidateApiKey(apiKey);
             BaseUri = ValidateBaseUri(baseUri);
+        }
+
+        /// <summary>
+        /// The key as it is sent: surrounding white space (a line break read from a file) is dropped; a character that
+        /// cannot go into an HTTP header is refused here, before anything is sent. The key itself is never quoted.
+        /// </summary>
+        public static string ValidateApiKey(string apiKey)
+        {
+            var key = apiKey.Trim();
+            for (var i = 0; i < key.Length; i++)
+            {
+                if (key[i] < 0x21 || key[i] > 0x7E)
+                {
+                    throw new FashnException(FashnErrorCodes.InvalidArgument,
+                        $"The API key holds a character that cannot be sent (U+{(int)key[i]:X4}, character {i + 1} of {key.Length}), so nothing was sent. " +
+                        "FASHN keys are plain ASCII: copy the key again from your FASHN account and set -ApiKey or FASHN_API_KEY to it.");
+                }
+            }
+            return key;
+        }
+
+        /// <summary>A base URI as it may be shown: without a user name or password, which may be a key.</summary>
+        public static string Display(Uri? uri)
+        {
+            if (uri == null) return "";
+            if (!uri.IsAbsoluteUri) return "(a relative URI)";
+            return uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
         }
 
         /// <summary>Sent only in the Authorization header of requests to <see cref="BaseUri"/>.</summary>
@@ -58,6 +85,13 @@ namespace Fashn.Client
                 throw new FashnException(FashnErrorCodes.InvalidArgument,
                     "The base URI must be an absolute URI such as https://api.fashn.ai.");
             }
+            // First, so that no message below shows what may be a key.
+            if (!string.IsNullOrEmpty(baseUri.UserInfo))
+            {
+                throw new FashnException(FashnErrorCodes.InvalidArgument,
+                    $"The base URI must not contain a user name or password (the part before '@'), which would be sent and shown; it was not used. " +
+                    $"Give the address alone, such as {DefaultBaseUri}, and the key with -ApiKey or FASHN_API_KEY.");
+            }
             if (baseUri.Scheme == Uri.UriSchemeHttp && !baseUri.IsLoopback)
             {
                 throw new FashnException(FashnErrorCodes.InvalidArgument,
@@ -68,10 +102,6 @@ namespace Fashn.Client
             {
                 throw new FashnException(FashnErrorCodes.InvalidArgument,
                     $"The base URI scheme '{baseUri.Scheme}' is not supported. Use https (or http for a local emulator).");
-            }
-            if (!string.IsNullOrEmpty(baseUri.UserInfo))
-            {
-                throw new FashnException(FashnErrorCodes.InvalidArgument, "The base URI must not contain a user name or password.");
             }
             // Normalise to end with '/', so relative paths such as "v1/run" append to it.
             var text = baseUri.GetLeftPart(UriPartial.Path);

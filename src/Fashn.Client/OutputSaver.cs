@@ -17,6 +17,12 @@ namespace Fashn.Client
         public const string FashnCdnHost = "cdn.fashn.ai";
         private const string TemporarySuffix = ".partial";
 
+        /// <summary>
+        /// The most outputs one prediction is saved with: FASHN's models make one to four. A list longer than this did
+        /// not come from FASHN as it is, and writing it would fill the folder.
+        /// </summary>
+        public const int MaxOutputsPerPrediction = 16;
+
         /// <summary>The largest output file accepted, downloaded or decoded from a data URI (a 4k PNG is about 40 MB).</summary>
         public const long DefaultMaxBytes = 100L * 1024 * 1024;
 
@@ -37,6 +43,12 @@ namespace Fashn.Client
             _timeout = timeout;
             _http = handler != null ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : SharedDownloadHttp.Value;
         }
+
+        /// <summary>Retries of one download after a broken connection, a timeout or a transient answer (408, 429, 5xx).</summary>
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>The first wait before a retry; it doubles per retry up to three times this, with jitter.</summary>
+        public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
         /// <summary>Told of every download (its URL without the query, the status, the time), for -Verbose; never the key, which downloads do not carry.</summary>
         public Action<RequestLogEntry>? RequestLog { get; set; }
@@ -77,7 +89,10 @@ namespace Fashn.Client
             return safe.Length > 120 ? safe.Substring(0, 120) : safe;
         }
 
-        /// <summary>Writes one output to <paramref name="destinationPath"/>; an existing file is replaced only with <paramref name="overwrite"/>.</summary>
+        /// <summary>
+        /// Writes one output to <paramref name="destinationPath"/>; an existing file is replaced only with
+        /// <paramref name="overwrite"/>. The bytes must be the image type the name's extension says before the file gets it.
+        /// </summary>
         public async Task<FileInfo> SaveAsync(string output, string destinationPath, bool overwrite, CancellationToken cancellationToken)
         {
             if (output.EndsWith("_expired", StringComparison.Ordinal))
@@ -90,18 +105,20 @@ namespace Fashn.Client
             var temporary = Path.Combine(folder, "." + Path.GetFileName(destinationPath) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + TemporarySuffix);
             try
             {
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                // Unbuffered (1): a write that fails (a full disk) fails in WriteAsync, where it is named, not later in Dispose.
+                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, useAsync: true))
                 {
                     if (output.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
                     {
                         var bytes = DecodeDataUri(output);
-                        await file.WriteAsync(bytes, 0, bytes.Length, cancellationToken).ConfigureAwait(false);
+                        await WriteAsync(file, bytes, bytes.Length, destinationPath, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        await DownloadAsync(output, file, cancellationToken).ConfigureAwait(false);
+                        await DownloadWithRetriesAsync(CheckDownloadUri(output), file, destinationPath, cancellationToken).ConfigureAwait(false);
                     }
-                    await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await FlushAsync(file, destinationPath, cancellationToken).ConfigureAwait(false);
+                    await OutputContent.RequireImageAsync(file, destinationPath, cancellationToken).ConfigureAwait(false);
                 }
                 MoveIntoPlace(temporary, destinationPath, overwrite);
                 return new FileInfo(destinationPath);
@@ -135,10 +152,7 @@ namespace Fashn.Client
                 throw new FashnException(FashnErrorCodes.OutputNotSaved, "The output is a data URI without base64 data; it cannot be saved.");
             }
             // base64 takes 4 characters for 3 bytes: refuse before decoding what would exceed the cap.
-            if ((output.Length - comma - 1) / 4L * 3 > _maxBytes)
-            {
-                throw new FashnException(FashnErrorCodes.OutputNotSaved, $"The output is larger than the {_maxBytes / (1024 * 1024)} MiB allowed; it was not saved.");
-            }
+            if ((output.Length - comma - 1) / 4L * 3 > _maxBytes) throw TooLarge();
             try
             {
                 return Convert.FromBase64String(output.Substring(comma + 1));
@@ -149,59 +163,127 @@ namespace Fashn.Client
             }
         }
 
-        private async Task DownloadAsync(string output, Stream file, CancellationToken cancellationToken)
+        /// <summary>
+        /// Downloads into <paramref name="file"/>, starting again from nothing after a broken connection, a timeout or a
+        /// transient answer (a GET is safe to repeat), <see cref="MaxRetries"/> times with backoff.
+        /// </summary>
+        private async Task DownloadWithRetriesAsync(Uri uri, FileStream file, string destinationPath, CancellationToken cancellationToken)
         {
-            var uri = CheckDownloadUri(output);
+            var backoff = new RetryBackoff(RetryBaseDelay, TimeSpan.FromTicks(RetryBaseDelay.Ticks * 3));
+            for (var attempt = 1; ; attempt++)
+            {
+                file.SetLength(0);
+                file.Position = 0;
+                var failure = await DownloadOnceAsync(uri, file, destinationPath, attempt, cancellationToken).ConfigureAwait(false);
+                if (failure == null) return;
+                if (attempt > MaxRetries)
+                {
+                    var tries = attempt == 1 ? "" : $" ({attempt} attempts)";
+                    throw new FashnException(FashnErrorCodes.OutputNotSaved, failure + tries + ". Run Save-FashnOutput again later.");
+                }
+                await Task.Delay(backoff.For(attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>One download; null when it is whole, else why it may succeed when tried again. Other failures throw.</summary>
+        private async Task<string?> DownloadOnceAsync(Uri uri, FileStream file, string destinationPath, int attempt, CancellationToken cancellationToken)
+        {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_timeout);
-            HttpResponseMessage response;
             var elapsed = Stopwatch.StartNew();
             var logged = uri.GetLeftPart(UriPartial.Path);
+            HttpResponseMessage response;
             try
             {
                 response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-                RequestLog?.Invoke(new RequestLogEntry("GET", logged, (int)response.StatusCode, elapsed.Elapsed, 1, null));
+                RequestLog?.Invoke(new RequestLogEntry("GET", logged, (int)response.StatusCode, elapsed.Elapsed, attempt, null));
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is HttpRequestException || ex is IOException || ex is OperationCanceledException))
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsBrokenTransfer(ex))
             {
-                RequestLog?.Invoke(new RequestLogEntry("GET", logged, null, elapsed.Elapsed, 1, ex.GetType().Name));
-                throw new FashnException(FashnErrorCodes.OutputNotSaved, $"The output could not be downloaded from {uri.Host}: {ex.GetType().Name}. Run Save-FashnOutput again.", innerException: ex);
+                RequestLog?.Invoke(new RequestLogEntry("GET", logged, null, elapsed.Elapsed, attempt, ex.GetType().Name));
+                return ex is OperationCanceledException
+                    ? $"The download from {uri.Host} did not answer within {_timeout.TotalSeconds:0.#} s"
+                    : $"The output could not be downloaded from {uri.Host} ({ex.GetType().Name})";
             }
             using (response)
             {
+                var status = (int)response.StatusCode;
                 if (!response.IsSuccessStatusCode)
                 {
-                    var advice = (int)response.StatusCode == 404 || (int)response.StatusCode == 410
+                    if (status == 408 || status == 429 || status >= 500) return $"Downloading the output from {uri.Host} answered HTTP {status}";
+                    var advice = status == 404 || status == 410
                         ? " FASHN keeps CDN outputs for 72 hours; an older output is gone and the prediction must be run again."
                         : " Run Save-FashnOutput again.";
-                    throw new FashnException(FashnErrorCodes.OutputNotSaved, $"Downloading the output from {uri.Host} answered HTTP {(int)response.StatusCode}." + advice, response.StatusCode);
+                    throw new FashnException(FashnErrorCodes.OutputNotSaved, $"Downloading the output from {uri.Host} answered HTTP {status}." + advice, response.StatusCode);
                 }
-                if (response.Content.Headers.ContentLength > _maxBytes)
-                {
-                    throw new FashnException(FashnErrorCodes.OutputNotSaved, $"The output is larger than the {_maxBytes / (1024 * 1024)} MiB allowed; it was not saved.");
-                }
-                using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                var buffer = new byte[81920];
+                if (response.Content.Headers.ContentLength > _maxBytes) throw TooLarge();
                 long total = 0;
-                int read;
                 try
                 {
-                    while ((read = await body.ReadAsync(buffer, 0, buffer.Length, timeout.Token).ConfigureAwait(false)) > 0)
-                    {
-                        total += read;
-                        if (total > _maxBytes)
-                        {
-                            throw new FashnException(FashnErrorCodes.OutputNotSaved, $"The output is larger than the {_maxBytes / (1024 * 1024)} MiB allowed; it was not saved.");
-                        }
-                        await file.WriteAsync(buffer, 0, read, timeout.Token).ConfigureAwait(false);
-                    }
+                    await CopyBodyAsync(response, file, destinationPath, timeout.Token, copied => total = copied).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is IOException || ex is OperationCanceledException || ex is HttpRequestException))
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsBrokenTransfer(ex))
                 {
-                    throw new FashnException(FashnErrorCodes.OutputNotSaved, $"The download from {uri.Host} broke off after {total} bytes. Run Save-FashnOutput again.", innerException: ex);
+                    return $"The download from {uri.Host} broke off after {total} bytes";
                 }
+                return null;
             }
         }
+
+        /// <summary>Copies the body into the file; a failure to write is the disk's, never called a broken download.</summary>
+        private async Task CopyBodyAsync(HttpResponseMessage response, FileStream file, string destinationPath,
+            CancellationToken cancellationToken, Action<long> progress)
+        {
+            var buffer = new byte[81920];
+            using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                progress(total);
+                if (total > _maxBytes) throw TooLarge();
+                await WriteAsync(file, buffer, read, destinationPath, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task WriteAsync(FileStream file, byte[] bytes, int count, string destinationPath, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await file.WriteAsync(bytes, 0, count, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsWriteFailure(ex))
+            {
+                throw NotWritten(destinationPath, ex);
+            }
+        }
+
+        private static async Task FlushAsync(FileStream file, string destinationPath, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsWriteFailure(ex))
+            {
+                throw NotWritten(destinationPath, ex);
+            }
+        }
+
+        // A full disk is an IOException; a file over the size limit (EFBIG) comes as ArgumentOutOfRangeException.
+        private static bool IsWriteFailure(Exception ex) => ex is IOException || ex is ArgumentOutOfRangeException;
+
+        private static FashnException NotWritten(string destinationPath, Exception ex) =>
+            new FashnException(FashnErrorCodes.OutputNotSaved,
+                $"Could not write '{destinationPath}': {ex.Message} Check that the disk has space and the folder is writable, then run Save-FashnOutput again.",
+                innerException: ex);
+
+        private FashnException TooLarge() =>
+            new FashnException(FashnErrorCodes.OutputNotSaved, $"The output is larger than the {_maxBytes / (1024 * 1024)} MiB allowed; it was not saved.");
+
+        private static bool IsBrokenTransfer(Exception ex) =>
+            ex is HttpRequestException || ex is IOException && !(ex is FileNotFoundException) || ex is OperationCanceledException;
 
         /// <summary>Only FASHN's CDN over https, or the API's own host (the emulator serves its outputs itself).</summary>
         private Uri CheckDownloadUri(string output)
@@ -211,8 +293,20 @@ namespace Fashn.Client
                 throw new FashnException(FashnErrorCodes.OutputNotSaved, "The output is neither a URL nor a data URI; it cannot be saved.");
             }
             var fromCdn = uri.Scheme == Uri.UriSchemeHttps && string.Equals(uri.Host, FashnCdnHost, StringComparison.OrdinalIgnoreCase);
-            var fromApiHost = _baseUri != null && string.Equals(uri.Host, _baseUri.Host, StringComparison.OrdinalIgnoreCase) && uri.Port == _baseUri.Port &&
+            var onApiHost = _baseUri != null && string.Equals(uri.Host, _baseUri.Host, StringComparison.OrdinalIgnoreCase);
+            var fromApiHost = onApiHost && uri.Port == _baseUri!.Port &&
                               (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == _baseUri.Scheme && _baseUri.IsLoopback);
+            if (!fromCdn && onApiHost && uri.Port != _baseUri!.Port)
+            {
+                throw new FashnException(FashnErrorCodes.OutputNotSaved,
+                    $"The output URL is on the API's host '{uri.Host}' but at port {uri.Port}, not the API's port {_baseUri.Port}; it was not downloaded, " +
+                    "since only the API's own address or FASHN's CDN is trusted. Check -BaseUri (or FASHN_BASE_URL): it must be the address that made the prediction.");
+            }
+            if (!fromCdn && onApiHost && !fromApiHost)
+            {
+                throw new FashnException(FashnErrorCodes.OutputNotSaved,
+                    $"The output URL on the API's host '{uri.Host}' uses plain http; it was not downloaded. Only https (or http on a local emulator) is trusted.");
+            }
             if (!fromCdn && !fromApiHost)
             {
                 throw new FashnException(FashnErrorCodes.OutputNotSaved,

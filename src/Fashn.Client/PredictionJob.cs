@@ -71,9 +71,14 @@ namespace Fashn.Client
             var encodedLength = (prepared.Bytes.LongLength + 2) / 3 * 4;
             if (encodedLength > ImageReference.MaxDataUriLength)
             {
+                // Only with -NoResize is leaving it out the remedy; otherwise the image was small enough in pixels to be
+                // sent unchanged, and it is its bytes (metadata, an uncompressed encoding) that are too many.
+                var remedy = options.Resize
+                    ? $"It has only {prepared.Width}x{prepared.Height} pixels, so it is sent unchanged; save it again as a JPEG (or without its metadata) to make it smaller."
+                    : "Leave out -NoResize to send it scaled down.";
                 throw new FashnException(FashnErrorCodes.InvalidInputImage,
                     $"'{path}' is {prepared.Bytes.LongLength / (1024.0 * 1024.0):0.#} MiB; sent as it is, its data would exceed the {ImageReference.MaxDataUriLength / (1024 * 1024)} MiB " +
-                    "this module uploads (FASHN names oversized uploads as the most common cause of its errors). Leave out -NoResize to send it scaled down.");
+                    "this module uploads (FASHN names oversized uploads as the most common cause of its errors). " + remedy);
             }
             var sent = new SentImageInfo(prepared.MimeType, prepared.Width, prepared.Height, prepared.Bytes.LongLength, prepared.OriginalLength, prepared.Reencoded);
             return (prepared.ToDataUri(), sent);

@@ -31,29 +31,41 @@ namespace Fashn.Client
             Action<PredictionStatus>? statusChanged, bool learn, CancellationToken cancellationToken)
         {
             string? lastStatus = null;
-            while (true)
+            // A server that asks for patience (Retry-After, a strict window) cannot stretch the wait past its timeout.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (timeout.HasValue) deadline.CancelAfter(Max(timeout.Value - sinceSubmit.Elapsed, TimeSpan.Zero));
+            try
             {
-                var delay = _durations.NextPollDelay(sinceSubmit.Elapsed);
-                if (timeout.HasValue)
+                while (true)
                 {
-                    var left = timeout.Value - sinceSubmit.Elapsed;
-                    if (left <= TimeSpan.Zero) return null;
-                    if (delay > left) delay = left;
-                }
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
-                if (status.Status != lastStatus)
-                {
-                    lastStatus = status.Status;
-                    statusChanged?.Invoke(status);
-                }
-                if (status.IsFinished)
-                {
-                    if (learn && status.Status == PredictionStatuses.Completed) _durations.RecordFinished(sinceSubmit.Elapsed);
-                    return status;
+                    var delay = _durations.NextPollDelay(sinceSubmit.Elapsed);
+                    if (timeout.HasValue)
+                    {
+                        var left = timeout.Value - sinceSubmit.Elapsed;
+                        if (left <= TimeSpan.Zero) return null;
+                        if (delay > left) delay = left;
+                    }
+                    await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
+                    var status = await _client.GetStatusAsync(id, deadline.Token).ConfigureAwait(false);
+                    if (status.Status != lastStatus)
+                    {
+                        lastStatus = status.Status;
+                        statusChanged?.Invoke(status);
+                    }
+                    if (status.IsFinished)
+                    {
+                        if (learn && status.Status == PredictionStatuses.Completed) _durations.RecordFinished(sinceSubmit.Elapsed);
+                        return status;
+                    }
                 }
             }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
         }
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
         /// <summary>Watches a prediction in the background and calls <paramref name="ended"/> once it is seen finished (or given up on).</summary>
         public void WatchInBackground(string id, Action ended)

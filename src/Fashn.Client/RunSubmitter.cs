@@ -9,8 +9,9 @@ namespace Fashn.Client
     /// Sends run requests and waits for a free place at the service. A 429 ConcurrencyLimitExceeded is not a failure
     /// but "wait until a running prediction finishes" (an earlier run's predictions, or another client on the same
     /// key): the slots' ceiling is lowered and the request sent again, for up to
-    /// <see cref="FashnClientOptions.MaxConcurrencyWait"/> without using up retries; after that a refusal is retried
-    /// like any other 429, <see cref="FashnClientOptions.MaxRetries"/> times.
+    /// <see cref="FashnClientOptions.MaxConcurrencyWait"/> in all without using up retries; after that a refusal is
+    /// retried like any other 429, <see cref="FashnClientOptions.MaxRetries"/> times. A refusal asking for a longer
+    /// wait than the whole concurrency wait fails at once.
     /// </summary>
     public sealed class RunSubmitter
     {
@@ -45,9 +46,18 @@ namespace Fashn.Client
                 {
                     _slots.ServiceRefusedConcurrency();
                     TimeSpan delay;
-                    if (waiting.Elapsed < options.MaxConcurrencyWait)
+                    var waitLeft = options.MaxConcurrencyWait - waiting.Elapsed;
+                    if (waitLeft > TimeSpan.Zero)
                     {
+                        // A refusal asking for longer than the whole wait may take cannot be waited out: said at once.
+                        if (ex.Answer.RetryAfter > options.MaxConcurrencyWait)
+                        {
+                            throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, 1,
+                                $"The service asked to wait {ex.Answer.RetryAfter.Value.TotalSeconds:0} s, longer than the {options.MaxConcurrencyWait.TotalSeconds:0} s this command waits for a free place.");
+                        }
                         delay = ex.Answer.RetryAfter ?? _backoff.For(1);
+                        // The whole wait never outlasts MaxConcurrencyWait, whatever one refusal asks for.
+                        if (delay > waitLeft) delay = waitLeft;
                     }
                     else
                     {

@@ -49,7 +49,7 @@ namespace Fashn.Emulator
                 .RequireApiKey().WithRateLimit("status", options.StatusLimit, options.StatusWindowSeconds);
             app.MapGet("/v1/credits", endpoints.Credits.Handle)
                 .RequireApiKey().WithRateLimit("credits", options.CreditsLimit, options.CreditsWindowSeconds);
-            app.MapGet("/cdn/{id}/{file}", endpoints.Cdn.Handle);
+            app.MapGet("/cdn/{id}/{file}", (Delegate)endpoints.Cdn.HandleAsync);
             app.MapGet("/_emulator/stats", endpoints.Stats.Handle);
             app.MapGet("/_emulator/predictions", endpoints.Timeline.Handle);
             return app;

@@ -108,9 +108,18 @@ namespace Fashn.Emulator
         public double Fault500Rate { get; set; }
         public double FaultDropRate { get; set; }
 
+        /// <summary>Share of /v1 requests answered by a "gateway": 502 or 503 with an HTML page, nothing created.</summary>
+        public double FaultGatewayRate { get; set; }
+
+        /// <summary>Share of CDN downloads cut half way: the headers promise the whole file, half is sent, the connection drops.</summary>
+        public double FaultCutDownloadRate { get; set; }
+
         /// <summary>Share of POST /v1/run requests that create the prediction and then drop the connection unanswered.</summary>
         public double FaultDropAfterCreateRate { get; set; }
         public double FaultSlowRate { get; set; }
+
+        /// <summary>Share of POST /v1/run requests that create the prediction and then answer <see cref="FaultSlowSeconds"/> late.</summary>
+        public double FaultSlowAfterCreateRate { get; set; }
 
         /// <summary>Delay of an injected slow answer, in wall-clock seconds (not scaled: it exercises HTTP timeouts).</summary>
         public double FaultSlowSeconds { get; set; } = 5;

@@ -49,7 +49,7 @@ namespace Fashn.Emulator
             var answers = new StatusAnswers(lifetimes);
             var admission = new PredictionAdmission(options.ConcurrencyLimit, credits, stats);
             _state = new StateKeeper(_folder.StateFile, store, credits, stats);
-            var producer = new OutputProducer(options, new InputImageLoader(_http, options.AllowRemoteUrls, stats), _folder);
+            var producer = new OutputProducer(options, new InputImageLoader(_http, options, stats), _folder);
             var webhooks = new WebhookSender(_http, options, _stopping.Token);
             _lifecycle = new PredictionLifecycle(options, store, admission, producer, _folder, _state, answers, webhooks, stats);
             _sweeper = new ExpirySweeper(store, lifetimes, _folder, _state);
@@ -71,7 +71,7 @@ namespace Fashn.Emulator
                 new RunHandler(options, models, admission, _lifecycle, stats),
                 new StatusHandler(store, lifetimes, answers),
                 new CreditsHandler(credits),
-                new CdnHandler(store, lifetimes),
+                new CdnHandler(store, lifetimes, options, stats),
                 new StatsHandler(stats, store, credits),
                 new TimelineHandler(store)));
         }

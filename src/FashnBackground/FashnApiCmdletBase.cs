@@ -30,7 +30,7 @@ namespace FashnBackground
         [ValidateRange(0.01, 60.0)]
         public double RetryIntervalSec { get; set; } = 2;
 
-        /// <summary>How long one HTTP request may take before it is given up (a run request is then not sent again).</summary>
+        /// <summary>How long one HTTP request may take before it is given up (a run request is then not sent again); also the longest wait a server's Retry-After may ask for.</summary>
         [Parameter]
         [ValidateRange(1, 600)]
         public int RequestTimeoutSec { get; set; } = 60;
@@ -55,13 +55,16 @@ namespace FashnBackground
                     RetryBaseDelay = TimeSpan.FromSeconds(RetryIntervalSec),
                     MaxRetryDelay = TimeSpan.FromSeconds(RetryIntervalSec * 3),
                     RequestTimeout = TimeSpan.FromSeconds(RequestTimeoutSec),
+                    // No server's Retry-After or advertised window makes one request wait longer than it may take.
+                    MaxRetryAfter = TimeSpan.FromSeconds(RequestTimeoutSec),
                 };
                 options.RequestLog = entry => QueueVerbose(entry.ToString());
                 return options;
             }
             catch (FashnException ex)
             {
-                ThrowTerminatingError(FashnErrorRecords.For(ex, BaseUri));
+                // The base URI as shown: a user name or password in it may be the key.
+                ThrowTerminatingError(FashnErrorRecords.For(ex, BaseUri == null ? null : FashnClientOptions.Display(BaseUri)));
                 throw; // not reached: ThrowTerminatingError throws
             }
         }
@@ -82,8 +85,10 @@ namespace FashnBackground
             {
                 if (!Uri.TryCreate(fromEnvironment!.Trim(), UriKind.Absolute, out var parsed))
                 {
+                    // Its value is not shown: with the two variables swapped, it is the key.
                     throw new FashnException(FashnErrorCodes.InvalidArgument,
-                        $"The environment variable FASHN_BASE_URL holds '{fromEnvironment}', which is not an absolute URI. Set it to https://api.fashn.ai or remove it.");
+                        $"The environment variable FASHN_BASE_URL holds {fromEnvironment.Trim().Length} characters that are not an absolute URI " +
+                        "(if they are your API key, FASHN_API_KEY and FASHN_BASE_URL are swapped). Set it to https://api.fashn.ai or remove it.");
                 }
                 return FashnClientOptions.ValidateBaseUri(parsed);
             }

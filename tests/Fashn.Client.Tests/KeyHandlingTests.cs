@@ -37,7 +37,7 @@ public sealed class KeyHandlingTests
                             head.Append(Encoding.ASCII.GetString(buffer, 0, read));
                         }
                         lock (Requests) Requests.Add(head.ToString());
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes(_response()));
+                        await stream.WriteAsync(Encoding.Latin1.GetBytes(_response()));
                     }
                 }
             });
@@ -75,7 +75,7 @@ public sealed class KeyHandlingTests
     [Fact]
     public async Task DownloadsNeverCarryTheKey()
     {
-        using var api = new RecordingServer(() => "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 4\r\nConnection: close\r\n\r\n\u0089PNG");
+        using var api = new RecordingServer(() => "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 8\r\nConnection: close\r\n\r\n\u0089PNG\r\n\u001a\n");
         var saver = new OutputSaver(api.BaseUri, 1024, TimeSpan.FromSeconds(5));
         var folder = Directory.CreateTempSubdirectory("fashn-key-").FullName;
         try

@@ -9,7 +9,8 @@ public sealed class OutputSaverTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+    /// <summary>A whole 1x1 PNG.</summary>
+    internal static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 
     [Fact]
     public async Task ADataUriIsDecodedIntoTheFile()
@@ -105,7 +106,7 @@ public sealed class OutputSaverTests : IDisposable
     }
 
     /// <summary>Gives some bytes, then fails the way a dropped connection does.</summary>
-    private sealed class BreakingStream(byte[] first) : Stream
+    internal sealed class BreakingStream(byte[] first) : Stream
     {
         private bool _sent;
         public override int Read(byte[] buffer, int offset, int count)

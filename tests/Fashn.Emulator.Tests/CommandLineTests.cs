@@ -15,6 +15,7 @@ namespace Fashn.Emulator.Tests
                 "--no-retry-after", "--blocked-words", "lava, volcano", "--fault-429-rate", "0.1", "--fault-500-rate", "0.2",
                 "--fault-drop-rate", "0.05", "--fault-drop-after-create-rate", "0.01", "--fault-slow-rate", "0.3", "--fault-slow-seconds", "4",
                 "--fault-fail-rate", "0.5", "--fault-fail-names", "PipelineError", "--fault-seed", "99",
+                "--fault-gateway-rate", "0.04", "--fault-cut-download-rate", "0.06", "--fault-slow-after-create-rate", "0.07",
                 "--upload-bytes-per-second", "1000", "--data-dir", "/tmp/x", "--allow-remote-urls", "--allow-remote-webhooks",
                 "--allow-non-loopback", "--output-lifetime-hours", "1", "--base64-lifetime-minutes", "2", "--webhook-retry-seconds", "3",
             }, out bool showHelp)!;
@@ -38,6 +39,9 @@ namespace Fashn.Emulator.Tests
             Assert.Equal(0.2, options.Fault500Rate);
             Assert.Equal(0.05, options.FaultDropRate);
             Assert.Equal(0.01, options.FaultDropAfterCreateRate);
+            Assert.Equal(0.04, options.FaultGatewayRate);
+            Assert.Equal(0.06, options.FaultCutDownloadRate);
+            Assert.Equal(0.07, options.FaultSlowAfterCreateRate);
             Assert.Equal(0.3, options.FaultSlowRate);
             Assert.Equal(4, options.FaultSlowSeconds);
             Assert.Equal(0.5, options.FaultFailRate);
@@ -84,7 +88,7 @@ namespace Fashn.Emulator.Tests
                 "--run-window-seconds", "--status-limit", "--status-window-seconds", "--credits-limit", "--credits-window-seconds",
                 "--no-retry-after", "--blocked-words", "--fault-429-rate", "--fault-500-rate", "--fault-drop-rate",
                 "--fault-drop-after-create-rate", "--fault-slow-rate", "--fault-slow-seconds", "--fault-fail-rate", "--fault-fail-names",
-                "--fault-seed", "--upload-bytes-per-second", "--data-dir", "--allow-remote-urls", "--allow-remote-webhooks",
+                "--fault-gateway-rate", "--fault-cut-download-rate", "--fault-slow-after-create-rate", "--fault-seed", "--upload-bytes-per-second", "--data-dir", "--allow-remote-urls", "--allow-remote-webhooks",
                 "--allow-non-loopback", "--help",
             };
             string[] lines = help.Split('\n');

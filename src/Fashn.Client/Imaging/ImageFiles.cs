@@ -5,7 +5,7 @@ namespace Fashn.Client.Imaging
     /// <summary>The one check that a local input names a file, made before anything of it is read.</summary>
     public static class ImageFiles
     {
-        /// <summary>Refuses a blank path, a folder and a path where nothing is, each with what to do instead.</summary>
+        /// <summary>Refuses a blank path, a folder, a path where nothing is, and a FIFO or device, each with what to do instead.</summary>
         public static void RequireFile(string path)
         {
             if (string.IsNullOrWhiteSpace(path))
@@ -22,6 +22,11 @@ namespace Fashn.Client.Imaging
                 throw new FashnException(FashnErrorCodes.InputNotReadable,
                     $"Cannot find the file '{path}': it does not exist. Check the path; for names with [ ] or * use -LiteralPath.",
                     category: FashnErrorCategory.ObjectNotFound);
+            }
+            if (FileKind.DescribeIfNotRegular(path) is string kind)
+            {
+                throw new FashnException(FashnErrorCodes.InputNotReadable,
+                    $"'{path}' is {kind}, not a regular file, so it was not read (it could wait or run for ever). Give the path of a JPEG, PNG or WebP file.");
             }
         }
     }

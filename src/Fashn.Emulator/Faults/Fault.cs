@@ -1,6 +1,6 @@
 namespace Fashn.Emulator.Faults
 {
-    internal enum FaultKind { None, Status429, Status500, Drop, DropAfterCreate, Slow, Fail, Canceled, TimeOut }
+    internal enum FaultKind { None, Status429, Status500, Drop, DropAfterCreate, Slow, Fail, Canceled, TimeOut, Gateway502, Gateway503, SlowAfterCreate }
 
     /// <summary>One injected fault: what happens to a request instead of (or on top of) its normal answer.</summary>
     internal sealed record Fault(FaultKind Kind, double SlowSeconds = 0, string? FailName = null)
@@ -18,10 +18,13 @@ namespace Fashn.Emulator.Faults
             FaultKind.Fail => "fail:" + FailName,
             FaultKind.Canceled => "canceled",
             FaultKind.TimeOut => "time_out",
+            FaultKind.Gateway502 => "gateway-502",
+            FaultKind.Gateway503 => "gateway-503",
+            FaultKind.SlowAfterCreate => "slow-after-create",
             _ => "none",
         };
 
         /// <summary>A fault that needs the prediction to exist: the run handler applies it once it is created.</summary>
-        public bool AppliesToCreatedPrediction => Kind is FaultKind.DropAfterCreate or FaultKind.Fail or FaultKind.Canceled or FaultKind.TimeOut;
+        public bool AppliesToCreatedPrediction => Kind is FaultKind.DropAfterCreate or FaultKind.Fail or FaultKind.Canceled or FaultKind.TimeOut or FaultKind.SlowAfterCreate;
     }
 }

@@ -88,6 +88,13 @@ namespace Fashn.Emulator.Handlers
                 return Results.Empty;
             }
 
+            if (fault?.Kind == FaultKind.SlowAfterCreate)
+            {
+                // As dangerous: the prediction exists, and a client whose timeout is shorter never sees its id.
+                _stats.CountFault(fault.Label);
+                await Task.Delay(TimeSpan.FromSeconds(fault.SlowSeconds), context.RequestAborted);
+            }
+
             return Results.Json(new RunAnswer(prediction.Id, null));
         }
     }

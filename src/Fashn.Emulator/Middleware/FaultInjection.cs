@@ -6,8 +6,9 @@ namespace Fashn.Emulator.Middleware
 {
     /// <summary>
     /// Applies the fault of a /v1 request (the <c>X-Emulator-Fault</c> header, or one drawn at the option rates):
-    /// a 429 or 500 in place of the answer, a dropped connection, a late answer. The faults that need the
-    /// prediction to exist (<c>fail:</c>, <c>canceled</c>, <c>time_out</c>, <c>drop-after-create</c>) are left for the run handler.
+    /// a 429 or 500 in place of the answer, a gateway's HTML 502 or 503, a dropped connection, a late answer. The
+    /// faults that need the prediction to exist (<c>fail:</c>, <c>canceled</c>, <c>time_out</c>, <c>drop-after-create</c>,
+    /// <c>slow-after-create:</c>) are left for the run handler.
     /// </summary>
     internal sealed class FaultInjection
     {
@@ -77,13 +78,19 @@ namespace Fashn.Emulator.Middleware
                     _stats.CountFault(fault.Label);
                     await ApiErrors.InjectedServerError().WriteAsync(context);
                     return true;
+                case FaultKind.Gateway502:
+                case FaultKind.Gateway503:
+                    _stats.CountFault(fault.Label);
+                    await WriteGatewayPageAsync(context, fault.Kind == FaultKind.Gateway502 ? 502 : 503);
+                    return true;
                 case FaultKind.Drop:
                 case FaultKind.DropAfterCreate when !isRun:
                     _stats.CountFault("drop");
                     RequestCounting.DropConnection(context);
                     return true;
                 case FaultKind.Slow:
-                    _stats.CountFault(fault.Label);
+                case FaultKind.SlowAfterCreate when !isRun:
+                    _stats.CountFault("slow");
                     await Task.Delay(TimeSpan.FromSeconds(fault.SlowSeconds), context.RequestAborted);
                     return false;
                 default:
@@ -94,6 +101,15 @@ namespace Fashn.Emulator.Middleware
 
                     return false;
             }
+        }
+
+        /// <summary>What a proxy in front of the service answers when it cannot reach it: an HTML page, not FASHN's JSON.</summary>
+        private static Task WriteGatewayPageAsync(HttpContext context, int status)
+        {
+            string title = status == 502 ? "502 Bad Gateway" : "503 Service Temporarily Unavailable";
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/html";
+            return context.Response.WriteAsync($"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n</body>\r\n</html>\r\n");
         }
     }
 }

@@ -22,6 +22,12 @@ namespace Fashn.Emulator.Requests
         public bool TryParse(byte[] body, string webhookText, [NotNullWhen(true)] out RunRequest? request, out string problem)
         {
             request = null;
+            if (!System.Text.Unicode.Utf8.IsValid(body))
+            {
+                problem = "The request body is not valid UTF-8.";
+                return false;
+            }
+
             JsonDocument document;
             try
             {

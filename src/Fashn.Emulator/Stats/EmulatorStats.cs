@@ -11,6 +11,9 @@ namespace Fashn.Emulator.Stats
         /// <summary>Status recorded for a connection the emulator dropped on purpose (no HTTP answer was sent).</summary>
         public const int DroppedStatus = 0;
 
+        /// <summary>Status recorded for a request the client abandoned before its answer was sent (nginx's 499).</summary>
+        public const int AbandonedStatus = 499;
+
         private readonly ConcurrentDictionary<(string Method, string Path, int Status), long> _requests = new();
         private readonly ConcurrentDictionary<string, InputRecord> _inputs = new();
         private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);

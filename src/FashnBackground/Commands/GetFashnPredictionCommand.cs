@@ -50,7 +50,16 @@ namespace FashnBackground.Commands
             foreach (var id in Id!)
             {
                 if (string.IsNullOrWhiteSpace(id)) continue;
-                var trimmed = id.Trim();
+                string trimmed;
+                try
+                {
+                    trimmed = PredictionIds.Require(id);
+                }
+                catch (FashnException ex)
+                {
+                    WriteError(FashnErrorRecords.For(ex, PredictionIds.Shorten(id.Trim())));
+                    continue;
+                }
                 var timeout = Wait.IsPresent ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
                 _work.Add(QueueWhenEnded(_runner!.GetStatusAsync(trimmed, Wait.IsPresent, timeout, WorkToken), trimmed));
             }

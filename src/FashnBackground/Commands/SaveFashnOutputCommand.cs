@@ -39,6 +39,11 @@ namespace FashnBackground.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 120;
 
+        /// <summary>Retries of one download after a broken connection, a timeout or a transient answer (408, 429, 5xx); each starts again from nothing.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaximumRetryCount { get; set; } = 3;
+
         protected override void BeginProcessing()
         {
             try
@@ -91,10 +96,19 @@ namespace FashnBackground.Commands
                     $"Prediction {prediction.Id} is completed but lists no output.", predictionId: prediction.Id), (object?)prediction.Source ?? prediction));
                 return;
             }
+            if (prediction.Output.Length > OutputSaver.MaxOutputsPerPrediction)
+            {
+                WriteError(FashnErrorRecords.For(new FashnException(FashnErrorCodes.UnexpectedResponse,
+                    $"Prediction {PredictionIds.Shorten(prediction.Id ?? "")} lists {prediction.Output.Length} outputs, more than the {OutputSaver.MaxOutputsPerPrediction} " +
+                    "a prediction can have, so none was saved. Its answer did not come from FASHN as it is; check -BaseUri (or FASHN_BASE_URL) " +
+                    "and get the prediction again with Get-FashnPrediction.", predictionId: prediction.Id), (object?)prediction.Source ?? prediction));
+                return;
+            }
             Uri? apiBase = null;
             if (prediction.ApiBaseUri != null) Uri.TryCreate(prediction.ApiBaseUri, UriKind.Absolute, out apiBase);
             var saver = new OutputSaver(apiBase, OutputSaver.DefaultMaxBytes, TimeSpan.FromSeconds(TimeoutSec))
             {
+                MaxRetries = MaximumRetryCount,
                 RequestLog = entry => QueueVerbose(entry.ToString()),
             };
             for (var i = 0; i < prediction.Output.Length; i++)
