@@ -12,6 +12,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     public const string ApiKey = "fa-emulator-devkey";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly Process _process;
+    private readonly HashSet<string> _warmUpIds = [];
 
     private EmulatorProcess(Process process, Uri baseUri)
     {
@@ -72,6 +73,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         for (var i = 0; i < 2; i++)
         {
             var id = JsonDocument.Parse(await Send(HttpMethod.Post, "v1/run", body)).RootElement.GetProperty("id").GetString()!;
+            _warmUpIds.Add(id);
             while (true)
             {
                 var status = JsonDocument.Parse(await Send(HttpMethod.Get, "v1/status/" + id, null)).RootElement.GetProperty("status").GetString();
@@ -88,6 +90,10 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         var json = await Http.GetStringAsync(new Uri(BaseUri, "_emulator/stats"));
         return EmulatorStats.Parse(json);
     }
+
+    /// <summary>The scenario's predictions on the emulator's timeline (the warm-up's left out).</summary>
+    public async Task<List<TimelineEntry>> GetTimelineAsync() =>
+        TimelineEntry.Parse(await Http.GetStringAsync(new Uri(BaseUri, "_emulator/predictions"))).Where(p => !_warmUpIds.Contains(p.Id)).ToList();
 
     public async ValueTask DisposeAsync()
     {
