@@ -32,4 +32,4 @@ $self.Refresh()
 "cpuAfterMs=$($self.TotalProcessorTime.TotalMilliseconds)"
 "peakWorkingSet=$($self.PeakWorkingSet64)"
 "completed=$(@($results | Where-Object Status -eq 'completed').Count)"
-"failures=$((@($results | Where-Object Status -ne 'completed' | ForEach-Object { "$($_.Status) $($_.ErrorName)" }) + @($failures | ForEach-Object { $_.FullyQualifiedErrorId }) | Group-Object | ForEach-Object { "$($_.Name) x$($_.Count)" }) -join ', ')"
+"failures=$((@($results | Where-Object Status -ne 'completed' | ForEach-Object { "$($_.Status) $($_.ErrorName)" }) + @($failures | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Group-Object | ForEach-Object { "$($_.Name) x$($_.Count)" }) -join ', ')"

@@ -36,7 +36,7 @@ internal sealed class PwshScenarios(BenchSettings settings)
             var n = processes * imagesEach;
             var result = await ResultAsync(title, n, reports.Max(r => r.PipelineEnd) - go, reports, emulator, warmed);
             result = result with { Goal = ScenarioResult.AtMost("/ideal", result.MakespanOverIdeal, goal) + (oneUser ? $"; 429: {result.Stats.Answers429} (goal 0)" : "") };
-            Console.WriteLine($"   {result.Describe("per-process")}");
+            Console.WriteLine($"   {result.Describe("pwsh")}");
             for (var p = 0; p < reports.Length; p++)
             {
                 var r = reports[p];
@@ -70,12 +70,12 @@ internal sealed class PwshScenarios(BenchSettings settings)
         var report = await child.FinishAsync(Timeout);
         var result = await ResultAsync(title, n, report.PipelineEnd - report.PipelineStart, [report], emulator, warmed);
         var firstRun = result.Places!.FirstCreated;
-        var afterPipeline = (firstRun - report.PipelineStart).TotalMilliseconds;
+        var afterPipeline = Math.Round((firstRun - report.PipelineStart).TotalMilliseconds);
         result = result with
         {
             Goal = ScenarioResult.AtMost("/ideal", result.MakespanOverIdeal, 1.08) + "; " + ScenarioResult.AtMost("first run after the pipeline's start", afterPipeline, 200, " ms"),
         };
-        Console.WriteLine($"   {result.Describe("pwsh pipeline")}");
+        Console.WriteLine($"   {result.Describe("pwsh")}");
         Console.WriteLine($"   first run request {(firstRun - report.ProcessStart).TotalMilliseconds:0} ms after the process started, " +
                           $"{(firstRun - report.ImportStart).TotalMilliseconds:0} ms after Import-Module started, {afterPipeline:0} ms after the pipeline started " +
                           $"(Import-Module took {(report.PipelineStart - report.ImportStart).TotalMilliseconds:0} ms); from the process start to the last result " +
@@ -89,7 +89,10 @@ internal sealed class PwshScenarios(BenchSettings settings)
     private async Task<ScenarioResult> ResultAsync(string title, int n, TimeSpan makespan, IReadOnlyList<ChildReport> reports, EmulatorProcess emulator, EmulatorStats warmed)
     {
         var stats = (await emulator.GetStatsAsync()).Since(warmed);
-        var failures = string.Join(", ", reports.Select(r => r.Failures).Where(f => f.Length > 0));
+        // Each process reports "name xN, ..."; summed over the processes.
+        var failures = string.Join(", ", reports.SelectMany(r => r.Failures.Split(", ", StringSplitOptions.RemoveEmptyEntries))
+            .Select(f => (name: f[..f.LastIndexOf(" x", StringComparison.Ordinal)], count: int.Parse(f[(f.LastIndexOf(" x", StringComparison.Ordinal) + 2)..])))
+            .GroupBy(f => f.name).Select(g => $"{g.Key} x{g.Sum(f => f.count)}"));
         var completed = reports.Sum(r => r.Completed);
         return new ScenarioResult(title, n, makespan, settings.Ideal(n), completed, n - completed, failures, stats,
             TimeSpan.FromTicks(reports.Sum(r => r.PipelineCpu.Ticks)), reports.Max(r => r.PeakWorkingSet),
