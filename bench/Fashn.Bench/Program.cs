@@ -38,7 +38,7 @@ var sdkFolder = Path.Combine(root, "bench", "sdk-baseline");
 var imageRoot = Path.Combine(Path.GetTempPath(), "fashn-bench-images");
 var smallFolder = Path.Combine(imageRoot, "small-320x240-v2");
 var largeFolder = Path.Combine(imageRoot, "large-6000x4000-v2");
-var allSmall = BenchImages.WriteSmall(smallFolder, Math.Max(largeN, 4 * imagesPerProcess));
+var allSmall = BenchImages.WriteSmall(smallFolder, new[] { largeN, utilisationLargeN, 4 * imagesPerProcess, coldStartN, DocumentedHeadersN }.Max());
 var settings = new BenchSettings(root, FindEmulator(root), manifest, timeScale, allSmall);
 var perImage = settings.PerImage;
 
