@@ -43,14 +43,13 @@ internal sealed class ChildPwsh : IAsyncDisposable
                  }) start.ArgumentList.Add(argument);
         if (waitForGo) start.ArgumentList.Add("-WaitForGo");
         // Everything per user in the bench's folder: the journal, PowerShell's caches, any future machine-wide lease.
-        start.Environment["HOME"] = home;
-        start.Environment["XDG_DATA_HOME"] = Path.Combine(home, ".local", "share");
-        start.Environment["XDG_CACHE_HOME"] = Path.Combine(home, ".cache");
-        start.Environment["XDG_CONFIG_HOME"] = Path.Combine(home, ".config");
-        start.Environment["TMPDIR"] = temp;
-        start.Environment["DOTNET_CLI_HOME"] = home;
-        start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["TMPDIR"] = temp,
+            ["XDG_DATA_HOME"] = Path.Combine(home, ".local", "share"), ["XDG_CACHE_HOME"] = Path.Combine(home, ".cache"), ["XDG_CONFIG_HOME"] = Path.Combine(home, ".config"),
+            ["POWERSHELL_TELEMETRY_OPTOUT"] = "1", ["POWERSHELL_UPDATECHECK"] = "Off",
+        };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var startedAt = DateTime.UtcNow;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet pwsh.dll did not start");
         var child = new ChildPwsh(process, startedAt, files.Count);
@@ -120,15 +119,7 @@ internal sealed class ChildPwsh : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"pwsh {version} is not restored: run 'dotnet tool restore' in {root}.", path);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => EmulatorProcess.StopAsync(_process);
 }
 
 /// <summary>What one pwsh reported: its moments (UTC), results, the pipeline's CPU and the whole process's, its memory.</summary>

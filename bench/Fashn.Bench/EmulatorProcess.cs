@@ -95,14 +95,17 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     public async Task<List<TimelineEntry>> GetTimelineAsync() =>
         TimelineEntry.Parse(await Http.GetStringAsync(new Uri(BaseUri, "_emulator/predictions"))).Where(p => !_warmUpIds.Contains(p.Id)).ToList();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => StopAsync(_process);
+
+    /// <summary>Kills a child process of the bench (and its children) if it still runs, and lets it go.</summary>
+    public static async ValueTask StopAsync(Process process)
     {
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
-        _process.Dispose();
+        process.Dispose();
     }
 }
 
