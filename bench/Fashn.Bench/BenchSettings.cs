@@ -31,9 +31,6 @@ internal sealed class BenchSettings(string root, string emulatorDll, string mani
 
     public TimeSpan IdealAt(int n, double scale) => PerImageAt(scale) * Math.Ceiling(n / (double)PlaceUse.Places);
 
-    /// <summary>The run window, the longest of the rate windows, at the bench's time scale.</summary>
-    public TimeSpan LongestWindow => TimeSpan.FromSeconds(60 * TimeScale);
-
     /// <summary>
     /// Fixed times by default (jitter 0), which keep the ideal a true lower bound; the uplink scenario's unresized
     /// bodies (8-14 MB) are measured, not refused with 500. <paramref name="extra"/> is appended.
@@ -46,13 +43,17 @@ internal sealed class BenchSettings(string root, string emulatorDll, string mani
         "--max-run-body-bytes", "0", .. extra,
     ];
 
-    /// <summary>A fresh emulator, warmed (see <see cref="EmulatorProcess.WarmUpAsync"/>); the stats after the warm-up are returned to subtract.</summary>
-    public async Task<(EmulatorProcess emulator, EmulatorStats warmed)> StartEmulatorAsync(string[] options, TimeSpan? windowToEmpty = null)
+    /// <summary>
+    /// A fresh emulator at <paramref name="scale"/> (the bench's by default), warmed (see <see cref="EmulatorProcess.WarmUpAsync"/>,
+    /// polling once a scaled second, well inside the status window); the stats after the warm-up are returned to subtract.
+    /// </summary>
+    public async Task<(EmulatorProcess emulator, EmulatorStats warmed)> StartEmulatorAsync(string[] options, double? scale = null, TimeSpan? windowToEmpty = null)
     {
         var emulator = await EmulatorProcess.StartAsync(EmulatorDll, options);
         try
         {
-            return (emulator, await emulator.WarmUpAsync(WarmUpImage, windowToEmpty ?? LongestWindow));
+            var poll = TimeSpan.FromSeconds(scale ?? TimeScale);
+            return (emulator, await emulator.WarmUpAsync(WarmUpImage, windowToEmpty ?? TimeSpan.FromSeconds(60 * (scale ?? TimeScale)) /* the run window */, poll));
         }
         catch
         {

@@ -56,7 +56,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     /// predictions straight over HTTP (not through the module, whose learned timings must start from nothing) warm it;
     /// then the rate windows are let empty, and the caller subtracts the stats taken afterwards.
     /// </summary>
-    public async Task<EmulatorStats> WarmUpAsync(byte[] jpeg, TimeSpan longestWindow)
+    public async Task<EmulatorStats> WarmUpAsync(byte[] jpeg, TimeSpan longestWindow, TimeSpan pollInterval)
     {
         var body = "{\"model_name\":\"background-change\",\"inputs\":{\"image\":\"data:image/jpeg;base64," + Convert.ToBase64String(jpeg) + "\",\"prompt\":\"warm-up\"}}";
         async Task<string> Send(HttpMethod method, string path, string? content)
@@ -78,7 +78,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             {
                 var status = JsonDocument.Parse(await Send(HttpMethod.Get, "v1/status/" + id, null)).RootElement.GetProperty("status").GetString();
                 if (status is "completed" or "failed") break;
-                await Task.Delay(100);
+                await Task.Delay(pollInterval);
             }
         }
         await Task.Delay(longestWindow + TimeSpan.FromMilliseconds(500));

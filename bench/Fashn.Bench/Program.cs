@@ -119,7 +119,7 @@ return 0;
 async Task<ScenarioResult> RunModuleAsync(string title, int n, int throttleLimit, string[]? emulatorOptions = null, double? scale = null, TimeSpan? windowToEmpty = null)
 {
     Console.WriteLine($"-- {title} ...");
-    var (emulator, warmed) = await settings.StartEmulatorAsync(emulatorOptions ?? settings.EmulatorOptions(), windowToEmpty);
+    var (emulator, warmed) = await settings.StartEmulatorAsync(emulatorOptions ?? settings.EmulatorOptions(), scale, windowToEmpty);
     await using var _ = emulator;
     using var sampler = new ResourceSampler();
     var (makespan, completed, notCompleted, failures, timeline) = module.Run(allSmall.Take(n).ToList(), emulator.BaseUri, EmulatorProcess.ApiKey, throttleLimit, noResize: false);
