@@ -12,6 +12,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     public const string ApiKey = "fa-emulator-devkey";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly Process _process;
+    private readonly HashSet<string> _warmUpIds = [];
 
     private EmulatorProcess(Process process, Uri baseUri)
     {
@@ -55,7 +56,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     /// predictions straight over HTTP (not through the module, whose learned timings must start from nothing) warm it;
     /// then the rate windows are let empty, and the caller subtracts the stats taken afterwards.
     /// </summary>
-    public async Task<EmulatorStats> WarmUpAsync(byte[] jpeg, TimeSpan longestWindow)
+    public async Task<EmulatorStats> WarmUpAsync(byte[] jpeg, TimeSpan longestWindow, TimeSpan pollInterval)
     {
         var body = "{\"model_name\":\"background-change\",\"inputs\":{\"image\":\"data:image/jpeg;base64," + Convert.ToBase64String(jpeg) + "\",\"prompt\":\"warm-up\"}}";
         async Task<string> Send(HttpMethod method, string path, string? content)
@@ -72,11 +73,12 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         for (var i = 0; i < 2; i++)
         {
             var id = JsonDocument.Parse(await Send(HttpMethod.Post, "v1/run", body)).RootElement.GetProperty("id").GetString()!;
+            _warmUpIds.Add(id);
             while (true)
             {
                 var status = JsonDocument.Parse(await Send(HttpMethod.Get, "v1/status/" + id, null)).RootElement.GetProperty("status").GetString();
                 if (status is "completed" or "failed") break;
-                await Task.Delay(100);
+                await Task.Delay(pollInterval);
             }
         }
         await Task.Delay(longestWindow + TimeSpan.FromMilliseconds(500));
@@ -89,14 +91,21 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         return EmulatorStats.Parse(json);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The scenario's predictions on the emulator's timeline (the warm-up's left out).</summary>
+    public async Task<List<TimelineEntry>> GetTimelineAsync() =>
+        TimelineEntry.Parse(await Http.GetStringAsync(new Uri(BaseUri, "_emulator/predictions"))).Where(p => !_warmUpIds.Contains(p.Id)).ToList();
+
+    public ValueTask DisposeAsync() => StopAsync(_process);
+
+    /// <summary>Kills a child process of the bench (and its children) if it still runs, and lets it go.</summary>
+    public static async ValueTask StopAsync(Process process)
     {
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
-        _process.Dispose();
+        process.Dispose();
     }
 }
 

@@ -14,6 +14,28 @@ internal sealed record ScenarioResult(
     public double StatusPerPrediction => Stats.Created == 0 ? 0 : (double)Stats.StatusRequests / Stats.Created;
     public double CpuMsPerImage => ClientCpu.TotalMilliseconds / Images;
     public double GrowthKiBPerImage => PeakMemoryGrowthBytes / 1024.0 / Images;
+
+    /// <summary>How busy the key's places were, from the emulator's timeline (the scenarios of issue 14).</summary>
+    public PlaceUse? Places { get; init; }
+
+    /// <summary>The issue's goal for the scenario and whether it was met, or empty.</summary>
+    public string Goal { get; init; } = "";
+
+    /// <summary>The figures every scenario prints; <paramref name="cpuOf"/> says whose CPU and memory they are (for pwsh
+    /// processes: their pipelines' CPU summed, the largest process's peak).</summary>
+    public string Describe(string cpuOf = "client") =>
+        $"{Makespan.TotalSeconds:0.00} s (ideal {Ideal.TotalSeconds:0.0} s, x{MakespanOverIdeal:0.000}); {Stats.RunRequests} runs, " +
+        $"{Stats.StatusRequests} status ({StatusPerPrediction:0.00}/prediction), 429: {Stats.Answers429} ({Stats.Rejected}); " +
+        $"completed {Completed}/{Images}{(Failures.Length > 0 ? " [" + Failures + "]" : "")}; one prediction per image: {Stats.InputsWithOnePrediction}/{Images}; " +
+        $"peak running {Stats.PeakProcessing}; {cpuOf} CPU {CpuMsPerImage:0.0} ms/image; {cpuOf} peak working set {PeakMemoryBytes / 1048576.0:0} MB " +
+        $"(+{PeakMemoryGrowthBytes / 1048576.0:0.0} MB, {GrowthKiBPerImage:0.0} KiB/image)";
+
+    /// <summary>"goal {label} &lt;= {limit}: met", or by how much it was missed.</summary>
+    public static string AtMost(string label, double value, double limit, string unit = "") =>
+        $"goal {label} <= {limit:0.###}{unit}: " + (value <= limit ? $"met ({value:0.###}{unit})" : $"missed by {value - limit:0.###}{unit} ({(value / limit - 1) * 100:0.#} %)");
+
+    public static string AtLeast(string label, double value, double limit) =>
+        $"goal {label} >= {limit:0.###}: " + (value >= limit ? $"met ({value:0.###})" : $"missed by {limit - value:0.###} ({(1 - value / limit) * 100:0.#} %)");
 }
 
 /// <summary>The module's real cmdlet pipeline in a hosted PowerShell engine, the staged module imported through its manifest.</summary>
