@@ -23,6 +23,18 @@ namespace FashnBackground
 
         public string? ModelName { get; set; }
 
+        /// <summary>edit only: the reference image as given (a file's path, a URL, or "data URI").</summary>
+        public string? ImageContext { get; set; }
+
+        /// <summary>edit only: 1k, 2k or 4k as asked; null when the service's default was left.</summary>
+        public string? Resolution { get; set; }
+
+        /// <summary>edit only: fast, balanced or quality as asked; null when the service's default was left.</summary>
+        public string? GenerationMode { get; set; }
+
+        /// <summary>edit only: the outputs asked for; null when the service's default was left.</summary>
+        public int? NumImages { get; set; }
+
         /// <summary>CDN URLs, or data URIs with -ReturnBase64.</summary>
         public string[] Output { get; set; } = Array.Empty<string>();
 
@@ -72,6 +84,10 @@ namespace FashnBackground
                 Seed = settings.Seed,
                 OutputFormat = settings.OutputFormat ?? OutputFormatTransformationAttribute.DefaultFormat,
                 ModelName = settings.ModelName,
+                ImageContext = settings.ImageContext?.Source,
+                Resolution = settings.Resolution,
+                GenerationMode = settings.GenerationMode,
+                NumImages = settings.NumImages,
                 Attempts = outcome.Attempts,
                 Collected = outcome.Collected,
                 SubmittedAt = outcome.SubmittedAt,
@@ -100,6 +116,10 @@ namespace FashnBackground
                 Seed = known?.Seed,
                 OutputFormat = known?.OutputFormat,
                 ModelName = known?.ModelName,
+                ImageContext = known?.ImageContext,
+                Resolution = known?.Resolution,
+                GenerationMode = known?.GenerationMode,
+                NumImages = known?.NumImages,
                 Attempts = known?.Attempts ?? 0,
                 SubmittedAt = known?.SubmittedAt,
                 SentWidth = known?.SentWidth,

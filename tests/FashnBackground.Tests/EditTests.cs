@@ -44,6 +44,10 @@ public sealed class EditTests
         var prediction = Assert.Single(result.Output);
         Assert.Equal("edit", prediction.Properties["ModelName"].Value);
         Assert.Equal("completed", prediction.Properties["Status"].Value);
+        // The prediction says what was asked, as it was sent.
+        Assert.Equal("2k", prediction.Properties["Resolution"].Value);
+        Assert.Equal("fast", prediction.Properties["GenerationMode"].Value);
+        Assert.Null(prediction.Properties["NumImages"].Value);
     }
 
     [Fact]

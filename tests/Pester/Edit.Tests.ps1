@@ -69,6 +69,8 @@ Describe 'Invoke-FashnBackgroundChange -ModelName edit' {
 
         $prediction.Status | Should -Be 'completed'
         $prediction.ModelName | Should -Be 'edit'
+        $prediction.ImageContext | Should -Be $beach
+        ($prediction.Resolution, $prediction.GenerationMode, $prediction.NumImages) | Should -Be @('2k', 'fast', 2)
         $prediction.Output | Should -HaveCount 2
         $saved.Name | Should -Be @('photo.png', 'photo_1.png')
         foreach ($file in $saved) {
