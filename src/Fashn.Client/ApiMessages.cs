@@ -44,6 +44,9 @@ namespace Fashn.Client
         /// <summary>edit: outputs of the one prediction, 1 to <see cref="EditModel.MaxNumImages"/>.</summary>
         public int? NumImages { get; set; }
 
+        /// <summary>The images sent inside the body (data URIs), in bytes: what makes a run body large.</summary>
+        internal long InlineBytes => Image.Length + (ImageContext?.Length ?? 0);
+
         /// <summary>What the image input holds when it was made from a local file (not sent to the service).</summary>
         public SentImageInfo? SentImage { get; set; }
     }

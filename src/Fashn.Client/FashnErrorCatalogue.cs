@@ -163,6 +163,22 @@ namespace Fashn.Client
             return new FashnException(answer.Code, text, answer.Status, predictionId) { Answer = answer };
         }
 
+        /// <summary>
+        /// Above this many bytes of inline images a run body is larger than FASHN's advice (2000 px JPEG at quality 95)
+        /// makes, so a 500 answer to it is most likely the size.
+        /// </summary>
+        internal const long LargeRunBodyBytes = 4_000_000;
+
+        /// <summary>The failure for a 500 answer to a run whose body held more than <see cref="LargeRunBodyBytes"/> of images.</summary>
+        internal static FashnException ForLargeRunRefused(ApiErrorAnswer answer, long inlineBytes)
+        {
+            var said = string.IsNullOrEmpty(answer.Message) ? "." : ": " + answer.Message.TrimEnd('.') + ".";
+            var text = $"FASHN answered {answer.Method} {answer.Path} with HTTP {(int)answer.Status} {answer.Code}{said} The request carried " +
+                       $"{inlineBytes / 1e6:0.0} MB of images, and FASHN names oversized payloads as the most common cause of HTTP 500. " +
+                       "Send less: leave out -NoResize, choose a lower -Resolution (2k or 1k), or give -ImageContext as a URL.";
+            return new FashnException(answer.Code, text, answer.Status) { Answer = answer };
+        }
+
         /// <summary>The failure for a prediction that ended with a runtime error (or without completing).</summary>
         internal static FashnException ForFailedPrediction(PredictionError error, string predictionId, int attempts)
         {

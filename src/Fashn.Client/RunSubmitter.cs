@@ -42,6 +42,12 @@ namespace Fashn.Client
                 {
                     throw ModelRetirement.Failure(ex.Answer);
                 }
+                catch (FashnException ex) when (ex.ErrorCode == FashnErrorCodes.InternalServerError && ex.Answer != null
+                                                && request.InlineBytes > FashnErrorCatalogue.LargeRunBodyBytes)
+                {
+                    // FASHN names oversized payloads as the most common cause of 500: "run again later" would not help.
+                    throw FashnErrorCatalogue.ForLargeRunRefused(ex.Answer, request.InlineBytes);
+                }
                 catch (FashnException ex) when (ex.ErrorCode == FashnErrorCodes.ConcurrencyLimitExceeded && ex.Answer != null)
                 {
                     _slots.ServiceRefusedConcurrency();

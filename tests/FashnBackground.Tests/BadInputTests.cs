@@ -243,4 +243,27 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal("Fashn.OutputExpired", Id(error));
         Assert.Contains("60 minutes", error.Exception.Message);
     }
+
+    [Fact]
+    public async Task AServerErrorToAnOversizedRunSaysTheSizeIsTheLikelyCauseAndHowToSendLess()
+    {
+        // FASHN's most common cause of HTTP 500: the emulator answers it to a run body over 4 MiB here.
+        await using var emulator = await Emulators.StartFastAsync(o => o.MaxRunBodyBytes = 4L * 1024 * 1024);
+        using var folder = new TempFolder();
+        var large = folder.Combine("camera.jpg");
+        File.WriteAllBytes(large, TestImages.PhotoLike(6000, 4000, SkiaSharp.SKEncodedImageFormat.Jpeg, quality: 95));
+        var small = TestImages.WriteJpeg(folder.Combine("small.jpg"));
+        using var host = new PowerShellHost(emulator.BaseUri, Emulators.ApiKey);
+
+        var result = host.Invoke("Invoke-FashnBackgroundChange -LiteralPath $args[0], $args[1] -Prompt 'studio' -NoResize -Wait", large, small);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("Fashn.InternalServerError", Id(error));
+        Assert.Contains("MB of images", error.Exception.Message);
+        Assert.Contains("most common cause of HTTP 500", error.Exception.Message);
+        Assert.Contains("leave out -NoResize", error.Exception.Message);
+        Assert.DoesNotContain("run the command again later", error.Exception.Message);
+        // The small photo in the same batch completes.
+        Assert.Equal("completed", Assert.Single(result.Output).Properties["Status"].Value);
+    }
 }
