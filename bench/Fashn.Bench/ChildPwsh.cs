@@ -42,7 +42,7 @@ internal sealed class ChildPwsh : IAsyncDisposable
                      "-Manifest", manifest, "-FileList", fileList, "-BaseUri", baseUri.AbsoluteUri, "-ApiKey", EmulatorProcess.ApiKey,
                  }) start.ArgumentList.Add(argument);
         if (waitForGo) start.ArgumentList.Add("-WaitForGo");
-        // Everything per user in the bench's folder: the journal, PowerShell's caches, any future machine-wide lease.
+        // Everything per user in the bench's folder: the journal, PowerShell's caches, the key's machine-wide places.
         var environment = new Dictionary<string, string>
         {
             ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["TMPDIR"] = temp,
@@ -50,6 +50,8 @@ internal sealed class ChildPwsh : IAsyncDisposable
             ["POWERSHELL_TELEMETRY_OPTOUT"] = "1", ["POWERSHELL_UPDATECHECK"] = "Off",
         };
         foreach (var (name, value) in environment) start.Environment[name] = value;
+        // The bench's own keys folder is not theirs: the key's places are found through HOME, as for a user.
+        start.Environment.Remove("FASHN_KEYS_FOLDER");
         var startedAt = DateTime.UtcNow;
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet pwsh.dll did not start");
         var child = new ChildPwsh(process, startedAt, files.Count);

@@ -33,6 +33,10 @@ const double VaryingJitter = 0.15;
 const long UplinkBytesPerSecond = 2_000_000;
 
 var root = FindRepositoryRoot();
+// The hosted module keeps each key's machine-wide places and windows here, not in the user's profile; the pwsh
+// children get their own (their HOME), see ChildPwsh.
+var keysFolder = Path.Combine(Path.GetTempPath(), "fashn-bench-keys-" + Guid.NewGuid().ToString("N")[..8]);
+Environment.SetEnvironmentVariable("FASHN_KEYS_FOLDER", keysFolder);
 var manifest = Directory.GetFiles(Path.Combine(root, "out", "FashnBackground"), "FashnBackground.psd1", SearchOption.AllDirectories).Single();
 var sdkFolder = Path.Combine(root, "bench", "sdk-baseline");
 var imageRoot = Path.Combine(Path.GetTempPath(), "fashn-bench-images");
@@ -114,6 +118,7 @@ foreach (var name in scenarioNames)
 }
 
 PrintSummary();
+if (Directory.Exists(keysFolder)) Directory.Delete(keysFolder, recursive: true);
 return 0;
 
 async Task<ScenarioResult> RunModuleAsync(string title, int n, int throttleLimit, string[]? emulatorOptions = null, double? scale = null, TimeSpan? windowToEmpty = null)

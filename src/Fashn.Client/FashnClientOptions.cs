@@ -8,6 +8,8 @@ namespace Fashn.Client
         public const string DefaultBaseUri = "https://api.fashn.ai";
         public const string ApiKeyVariable = "FASHN_API_KEY";
         public const string BaseUriVariable = "FASHN_BASE_URL";
+        /// <summary>Where each key's machine-wide places and rate windows are kept, instead of LocalApplicationData/FashnBackground/keys.</summary>
+        public const string KeysFolderVariable = "FASHN_KEYS_FOLDER";
 
         public FashnClientOptions(string apiKey, Uri baseUri)
         {

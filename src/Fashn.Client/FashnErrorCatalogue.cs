@@ -99,6 +99,7 @@ namespace Fashn.Client
             [FashnErrorCodes.ServiceUnavailable] = new Entry(Origin.Client, FashnErrorCategory.ConnectionError),
             [FashnErrorCodes.UnexpectedResponse] = new Entry(Origin.Client, FashnErrorCategory.ProtocolError),
             [FashnErrorCodes.PollingTimeout] = new Entry(Origin.Client, FashnErrorCategory.OperationTimeout),
+            [FashnErrorCodes.KeyPlacesHeld] = new Entry(Origin.Client, FashnErrorCategory.LimitsExceeded),
             [FashnErrorCodes.OutputExpired] = new Entry(Origin.Client, FashnErrorCategory.ResourceUnavailable),
             [FashnErrorCodes.OutputNotSaved] = new Entry(Origin.Client, FashnErrorCategory.WriteError),
             [FashnErrorCodes.PredictionNotFinished] = new Entry(Origin.Client, FashnErrorCategory.InvalidOperation),
@@ -178,6 +179,13 @@ namespace Fashn.Client
                        "Send less: leave out -NoResize, choose a lower -Resolution (2k or 1k), or give -ImageContext as a URL.";
             return new FashnException(answer.Code, text, answer.Status) { Answer = answer };
         }
+
+        /// <summary>No place of the key came free on this machine within <paramref name="waited"/>: other processes held all of them.</summary>
+        internal static FashnException ForMachinePlacesHeld(int places, TimeSpan waited) =>
+            new FashnException(FashnErrorCodes.KeyPlacesHeld,
+                $"All {places} places of this API key were held by other PowerShell processes of yours on this machine for " +
+                $"{waited.TotalMinutes:0.#} min, so nothing was sent for this input. Let their batches finish (or stop one that " +
+                "hangs), then run the command again.");
 
         /// <summary>The failure for a prediction that ended with a runtime error (or without completing).</summary>
         internal static FashnException ForFailedPrediction(PredictionError error, string predictionId, int attempts)

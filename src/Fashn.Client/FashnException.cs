@@ -60,6 +60,8 @@ namespace Fashn.Client
         public const string JournalNotWritten = "JournalNotWritten";
         /// <summary>Another command on the same journal kept the input's claim for too long; nothing was sent for it.</summary>
         public const string JournalBusy = "JournalBusy";
+        /// <summary>The user's other processes on this machine held every place of the key for longer than a command waits; nothing was sent.</summary>
+        public const string KeyPlacesHeld = "KeyPlacesHeld";
         /// <summary>A run request may have reached the service but its answer was lost; it was not sent again.</summary>
         public const string SubmissionOutcomeUnknown = "SubmissionOutcomeUnknown";
         /// <summary>The service could not be reached or kept failing after every retry.</summary>

@@ -34,7 +34,7 @@ namespace Fashn.Client
                 var delay = TimeSpan.Zero;
                 while (true)
                 {
-                    var held = TryTake(path);
+                    var held = TryHold(path);
                     if (held != null) return new Held(held, inProcess);
                     if (waited.Elapsed > wait) throw timedOut();
                     // From 5 ms, doubling up to 100 ms: a lock is held for milliseconds, a claim for seconds.
@@ -58,7 +58,7 @@ namespace Fashn.Client
             TakeAsync(path, inProcess, wait, timedOut, CancellationToken.None).GetAwaiter().GetResult();
 
         /// <summary>The lock, held until the stream is disposed; null when another open holds it now.</summary>
-        private static FileStream? TryTake(string path)
+        public static FileStream? TryHold(string path)
         {
             try
             {

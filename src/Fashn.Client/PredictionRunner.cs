@@ -107,7 +107,7 @@ namespace Fashn.Client
         /// <summary>One prediction for the input, in a place of its own; true when it failed and FASHN advises trying again.</summary>
         private async Task<bool> RunAttemptAsync(JobRun run, CancellationToken waitingForTurn, CancellationToken cancellationToken)
         {
-            using var place = await SlotLease.TakeAsync(_budget.Slots, _poller, waitingForTurn).ConfigureAwait(false);
+            using var place = await SlotLease.TakeAsync(_budget.Slots, _poller, _client.Options.MaxConcurrencyWait, waitingForTurn).ConfigureAwait(false);
             try
             {
                 var started = await CollectOrSubmitAsync(run, place, waitingForTurn, cancellationToken).ConfigureAwait(false);

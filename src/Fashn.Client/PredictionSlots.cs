@@ -9,6 +9,7 @@ namespace Fashn.Client
     /// Places for predictions that are running at the service (its concurrency limit). A place is taken before
     /// the input is even read, and given back when the prediction is seen finished. After a 429
     /// ConcurrencyLimitExceeded the ceiling drops below what is running, and climbs back one place per finish.
+    /// With <see cref="Machine"/>, a place taken here is then taken among the user's processes too (<see cref="SlotLease"/>).
     /// </summary>
     public sealed class PredictionSlots
     {
@@ -19,12 +20,20 @@ namespace Fashn.Client
         private int _inUse;
         private int _peak;
 
-        public PredictionSlots(int limit)
+        public PredictionSlots(int limit) : this(limit, null)
+        {
+        }
+
+        internal PredictionSlots(int limit, MachinePlaces? machine)
         {
             if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit));
             _limit = limit;
             _ceiling = limit;
+            Machine = machine;
         }
+
+        /// <summary>The same places as seen by every process of the user on the machine; null when this process has its own.</summary>
+        internal MachinePlaces? Machine { get; }
 
         public int Limit => _limit;
 

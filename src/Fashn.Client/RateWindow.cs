@@ -8,7 +8,8 @@ namespace Fashn.Client
 {
     /// <summary>
     /// A sliding-window budget: at most <c>limit</c> requests in any interval of <c>window</c>.
-    /// Shared by every request to one endpoint with one key, so concurrent work cannot overrun it.
+    /// Shared by every request to one endpoint with one key, so concurrent work cannot overrun it; with a
+    /// <see cref="SharedWindowFile"/>, by every process of the user on the machine too.
     /// </summary>
     internal sealed class RateWindow
     {
@@ -17,14 +18,16 @@ namespace Fashn.Client
 
         private readonly object _gate = new object();
         private readonly Queue<TimeSpan> _sent = new Queue<TimeSpan>();
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly SharedWindowFile? _shared;
         private int _limit;
         private TimeSpan _window;
         private TimeSpan _pausedUntil;
 
-        public RateWindow(int limit, TimeSpan window)
+        /// <param name="shared">Where other processes count their requests to this endpoint with this key; null for none.</param>
+        public RateWindow(int limit, TimeSpan window, SharedWindowFile? shared = null)
         {
             SetLimit(limit, window);
+            _shared = shared;
         }
 
         public int Limit { get { lock (_gate) return _limit; } }
@@ -47,8 +50,12 @@ namespace Fashn.Client
         {
             lock (_gate)
             {
-                var until = _clock.Elapsed + delay;
+                using var shared = _shared?.Hold();
+                var now = SharedWindowFile.MachineNow;
+                if (shared != null) _pausedUntil = shared.Read(_sent, now);
+                var until = now + delay;
                 if (until > _pausedUntil) _pausedUntil = until;
+                shared?.Write(_sent, _pausedUntil);
             }
         }
 
@@ -60,7 +67,10 @@ namespace Fashn.Client
                 TimeSpan delay;
                 lock (_gate)
                 {
-                    var now = _clock.Elapsed;
+                    // Held while counting: another process's request between the read and the write would be lost.
+                    using var shared = _shared?.Hold();
+                    var now = SharedWindowFile.MachineNow;
+                    if (shared != null) _pausedUntil = shared.Read(_sent, now);
                     var margin = TimeSpan.FromTicks(Math.Max(MinimumMargin.Ticks, _window.Ticks / 20));
                     var span = _window + margin;
                     while (_sent.Count > 0 && now - _sent.Peek() >= span) _sent.Dequeue();
@@ -71,6 +81,7 @@ namespace Fashn.Client
                     else if (_sent.Count < _limit)
                     {
                         _sent.Enqueue(now);
+                        shared?.Write(_sent, _pausedUntil);
                         return;
                     }
                     else

@@ -12,10 +12,12 @@ var timeScale = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, 
 var outputFolder = args.Length > 1 ? Path.GetFullPath(args[1]) : Path.Combine(root, "demo-output");
 // The demo's own journal, so its predictions never go into the user's (LocalApplicationData/FashnBackground).
 var journal = Path.Combine(outputFolder, "journal.jsonl");
+// And its own folder for the key's machine-wide places and rate windows (FASHN_KEYS_FOLDER), for the same reason.
+var keysFolder = Path.Combine(outputFolder, "keys");
 
 Console.WriteLine("FashnBackground demo (offline, against the local FASHN emulator)");
 // A fresh run every time: what an earlier run left is removed (only the demo's own files; the folder may be given).
-foreach (var folder in new[] { "input", "output" })
+foreach (var folder in new[] { "input", "output", "keys" })
 {
     if (Directory.Exists(Path.Combine(outputFolder, folder))) Directory.Delete(Path.Combine(outputFolder, folder), recursive: true);
 }
@@ -32,8 +34,9 @@ runspace.Open();
 
 // What a user types in pwsh, with the engine hosted here: the emulator stands in for api.fashn.ai.
 const string script = """
-    param($Manifest, $BaseUri, $ApiKey, $InputFolder, $Destination, $Journal, $SheetPath)
+    param($Manifest, $BaseUri, $ApiKey, $InputFolder, $Destination, $Journal, $SheetPath, $KeysFolder)
     Import-Module $Manifest
+    $env:FASHN_KEYS_FOLDER = $KeysFolder
     $env:FASHN_BASE_URL = $BaseUri
     $env:FASHN_API_KEY = $ApiKey
     $photos = [System.IO.DirectoryInfo]::new($InputFolder).GetFiles('*.jpg')
@@ -51,7 +54,8 @@ ps.AddScript(script)
     .AddParameter("InputFolder", Path.Combine(outputFolder, "input"))
     .AddParameter("Destination", Path.Combine(outputFolder, "output"))
     .AddParameter("Journal", journal)
-    .AddParameter("SheetPath", Path.Combine(outputFolder, "index.html"));
+    .AddParameter("SheetPath", Path.Combine(outputFolder, "index.html"))
+    .AddParameter("KeysFolder", keysFolder);
 ps.Streams.Progress.DataAdded += (_, e) =>
 {
     var record = ps.Streams.Progress[e.Index];
