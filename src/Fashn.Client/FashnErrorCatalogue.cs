@@ -99,7 +99,8 @@ namespace Fashn.Client
             [FashnErrorCodes.ServiceUnavailable] = new Entry(Origin.Client, FashnErrorCategory.ConnectionError),
             [FashnErrorCodes.UnexpectedResponse] = new Entry(Origin.Client, FashnErrorCategory.ProtocolError),
             [FashnErrorCodes.PollingTimeout] = new Entry(Origin.Client, FashnErrorCategory.OperationTimeout),
-            [FashnErrorCodes.KeyPlacesHeld] = new Entry(Origin.Client, FashnErrorCategory.LimitsExceeded),
+            // The places stay held for the inputs after it too: they are not sent, rather than each waiting as long again.
+            [FashnErrorCodes.KeyPlacesHeld] = new Entry(Origin.Client, FashnErrorCategory.LimitsExceeded, batchStop: BatchStop.NewPredictions),
             [FashnErrorCodes.OutputExpired] = new Entry(Origin.Client, FashnErrorCategory.ResourceUnavailable),
             [FashnErrorCodes.OutputNotSaved] = new Entry(Origin.Client, FashnErrorCategory.WriteError),
             [FashnErrorCodes.PredictionNotFinished] = new Entry(Origin.Client, FashnErrorCategory.InvalidOperation),
@@ -184,8 +185,8 @@ namespace Fashn.Client
         internal static FashnException ForMachinePlacesHeld(int places, TimeSpan waited) =>
             new FashnException(FashnErrorCodes.KeyPlacesHeld,
                 $"All {places} places of this API key were held by other PowerShell processes of yours on this machine for " +
-                $"{waited.TotalMinutes:0.#} min, so nothing was sent for this input. Let their batches finish (or stop one that " +
-                "hangs), then run the command again.");
+                (waited.TotalMinutes >= 1 ? $"{waited.TotalMinutes:0.#} min" : $"{waited.TotalSeconds:0.#} s") + ", so neither this input nor the ones after it were sent. Let " +
+                "their batches finish (or stop one that hangs), then run the command again.");
 
         /// <summary>The failure for a prediction that ended with a runtime error (or without completing).</summary>
         internal static FashnException ForFailedPrediction(PredictionError error, string predictionId, int attempts)

@@ -107,7 +107,18 @@ namespace Fashn.Client
         /// <summary>One prediction for the input, in a place of its own; true when it failed and FASHN advises trying again.</summary>
         private async Task<bool> RunAttemptAsync(JobRun run, CancellationToken waitingForTurn, CancellationToken cancellationToken)
         {
-            using var place = await SlotLease.TakeAsync(_budget.Slots, _poller, _client.Options.MaxConcurrencyWait, waitingForTurn).ConfigureAwait(false);
+            SlotLease place;
+            try
+            {
+                place = await SlotLease.TakeAsync(_budget.Slots, _poller, _client.Options.MaxConcurrencyWait, waitingForTurn).ConfigureAwait(false);
+            }
+            catch (FashnException ex)
+            {
+                // The user's other processes kept every place of the key: nothing was sent for this input.
+                run.Outcome.Failure = ex;
+                return false;
+            }
+            using var _ = place;
             try
             {
                 var started = await CollectOrSubmitAsync(run, place, waitingForTurn, cancellationToken).ConfigureAwait(false);

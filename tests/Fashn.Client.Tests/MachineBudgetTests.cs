@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Fashn.Emulator;
+using SkiaSharp;
+using Xunit;
+using static Fashn.Testing.TestImages;
+
+namespace Fashn.Client.Tests;
+
+/// <summary>
+/// The key's places and windows shared through the key's folder, as the user's processes on one machine share them.
+/// Two budgets on one folder stand for two processes: they take the same lock files as two processes would.
+/// </summary>
+public sealed class MachineBudgetTests : IDisposable
+{
+    private readonly string _keyFolder = Path.Combine(Path.GetTempPath(), "fashn-keys-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_keyFolder)) Directory.Delete(_keyFolder, recursive: true);
+    }
+
+    private static string Photo(int variant) =>
+        "data:image/jpeg;base64," + Convert.ToBase64String(SubjectOnBackdrop(64, 48, SKEncodedImageFormat.Jpeg, variant));
+
+    private static async Task<JsonElement> StatsAsync(EmulatorServer emulator)
+    {
+        using var http = new HttpClient();
+        return JsonDocument.Parse(await http.GetStringAsync(new Uri(emulator.BaseUri, "_emulator/stats"))).RootElement;
+    }
+
+    private static long Refusals(JsonElement stats) =>
+        stats.GetProperty("requests").EnumerateArray().Where(r => r.GetProperty("status").GetInt32() == 429).Sum(r => r.GetProperty("count").GetInt64());
+
+    [Fact]
+    public async Task Two_budgets_on_one_key_folder_run_twelve_inputs_each_with_no_429_and_each_input_once()
+    {
+        // Tight windows too: 50 status requests per 0.2 s and 50 runs per 1.2 s at this time scale.
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { TimeScale = 0.02, TimingSeed = 5 });
+        var options = new FashnClientOptions(EmulatorOptions.DefaultApiKey, emulator.BaseUri);
+        var processes = Enumerable.Range(0, 2).Select(_ =>
+        {
+            var budget = new ServiceBudget(options.Limits, _keyFolder);
+            return (budget, client: new FashnApiClient(options, budget.Windows));
+        }).ToList();
+
+        var outcomes = await Task.WhenAll(processes.SelectMany((process, p) =>
+        {
+            var runner = new PredictionRunner(process.client, process.budget, throttleLimit: 6);
+            return Enumerable.Range(0, 12).Select(i =>
+                runner.RunAsync(PredictionJob.FromReference(Photo(100 * p + i), new PredictionSettings("studio")), wait: true, TimeSpan.FromMinutes(2), default));
+        }));
+
+        Assert.All(outcomes, outcome => Assert.Null(outcome.Failure));
+        Assert.Equal(24, outcomes.Select(outcome => outcome.Id).Distinct().Count());
+        var stats = await StatsAsync(emulator);
+        Assert.Equal(0, Refusals(stats));
+        Assert.Equal(24, stats.GetProperty("predictions").GetProperty("created").GetInt64());
+        Assert.All(stats.GetProperty("inputs").EnumerateArray(), input => Assert.Equal(1, input.GetProperty("predictions").GetInt64()));
+        Assert.True(stats.GetProperty("predictions").GetProperty("peakProcessing").GetInt32() > 3, "the two ran side by side");
+        Assert.NotNull(processes[0].budget.SharedFolder);
+        foreach (var (_, client) in processes) client.Dispose();
+    }
+
+    [Fact]
+    public async Task Places_held_by_other_processes_fail_the_input_after_the_wait_and_are_free_once_those_processes_end()
+    {
+        await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { TimeScale = 0.02 });
+        var options = new FashnClientOptions(EmulatorOptions.DefaultApiKey, emulator.BaseUri) { MaxConcurrencyWait = TimeSpan.FromSeconds(1) };
+        var budget = new ServiceBudget(options.Limits, _keyFolder);
+        using var client = new FashnApiClient(options, budget.Windows);
+        // Six other processes each holding one place, with the same OS lock (flock) .NET takes for a file opened unshared.
+        var holders = Enumerable.Range(0, 6).Select(i => HoldPlace(Path.Combine(_keyFolder, $"place-{i}.lock"))).ToList();
+        try
+        {
+            var refused = await new PredictionRunner(client, budget, 1).RunAsync(
+                PredictionJob.FromReference(Photo(1), new PredictionSettings("studio")), wait: true, TimeSpan.FromMinutes(1), default);
+
+            Assert.Equal(FashnErrorCodes.KeyPlacesHeld, refused.Failure!.ErrorCode);
+            Assert.Contains("All 6 places of this API key were held by other PowerShell processes of yours on this machine for 1 s, so neither this input nor the ones after it were sent.", refused.Failure.Message);
+            Assert.Equal(0, (await StatsAsync(emulator)).GetProperty("predictions").GetProperty("created").GetInt64());
+        }
+        finally
+        {
+            foreach (var holder in holders)
+            {
+                holder.Kill(entireProcessTree: true);
+                holder.WaitForExit();
+                holder.Dispose();
+            }
+        }
+
+        // A lease dies with its process: the same input now runs.
+        var ran = await new PredictionRunner(client, budget, 1).RunAsync(
+            PredictionJob.FromReference(Photo(1), new PredictionSettings("studio")), wait: true, TimeSpan.FromMinutes(1), default);
+        Assert.Null(ran.Failure);
+        Assert.Equal(0, budget.Slots.InUse);
+    }
+
+    /// <summary>flock(1) holding <paramref name="path"/> in a process of its own (and its child, which shares the lock), once it says it holds it.</summary>
+    private static Process HoldPlace(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var start = new ProcessStartInfo("flock") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "--nonblock", path, "sh", "-c", "echo held; exec sleep 300" }) start.ArgumentList.Add(argument);
+        var process = Process.Start(start)!;
+        Assert.Equal("held", process.StandardOutput.ReadLine());
+        return process;
+    }
+}
