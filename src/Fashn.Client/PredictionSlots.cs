@@ -8,17 +8,21 @@ namespace Fashn.Client
     /// <summary>
     /// Places for predictions that are running at the service (its concurrency limit). A place is taken before
     /// the input is even read, and given back when the prediction is seen finished. After a 429
-    /// ConcurrencyLimitExceeded the ceiling drops below what is running, and climbs back one place per finish.
+    /// ConcurrencyLimitExceeded the ceiling drops below what is running, and climbs back one place per round of finishes
+    /// (as many as the ceiling), as TCP's congestion window does: another machine on the key keeps the places it holds,
+    /// and probing for one costs a refusal per round, not one per finish.
     /// With <see cref="Machine"/>, a place taken here is then taken among the user's processes too (<see cref="SlotLease"/>).
     /// </summary>
     public sealed class PredictionSlots
     {
         private readonly object _gate = new object();
         private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new LinkedList<TaskCompletionSource<bool>>();
+        private readonly LinkedList<TaskCompletionSource<bool>> _refusedRuns = new LinkedList<TaskCompletionSource<bool>>();
         private readonly int _limit;
         private int _ceiling;
         private int _inUse;
         private int _peak;
+        private int _finishesTowardNextPlace;
 
         public PredictionSlots(int limit) : this(limit, null)
         {
@@ -40,6 +44,9 @@ namespace Fashn.Client
         public int InUse { get { lock (_gate) return _inUse; } }
 
         public int Peak { get { lock (_gate) return _peak; } }
+
+        /// <summary>How many may run now: the limit, or fewer after the service refused one.</summary>
+        public int Ceiling { get { lock (_gate) return _ceiling; } }
 
         public async Task AcquireAsync(CancellationToken cancellationToken)
         {
@@ -82,7 +89,18 @@ namespace Fashn.Client
             lock (_gate)
             {
                 _inUse--;
-                if (finished && _ceiling < _limit) _ceiling++;
+                if (finished && _ceiling < _limit && ++_finishesTowardNextPlace >= _ceiling)
+                {
+                    _ceiling++;
+                    _finishesTowardNextPlace = 0;
+                }
+                if (finished && _refusedRuns.Count > 0)
+                {
+                    // The place this prediction held at the service is free: one refused run may have it.
+                    var refused = _refusedRuns.First!.Value;
+                    _refusedRuns.RemoveFirst();
+                    refused.TrySetResult(true);
+                }
                 WakeWaiters();
             }
         }
@@ -93,7 +111,30 @@ namespace Fashn.Client
             lock (_gate)
             {
                 _ceiling = Math.Max(1, Math.Min(_ceiling, _inUse - 1));
+                _finishesTowardNextPlace = 0;
             }
+        }
+
+        /// <summary>
+        /// For a run the service refused (ConcurrencyLimitExceeded): waits for the next finish of a prediction of this
+        /// process, a place known to be free at the service, or at most <paramref name="atMost"/> (a probe, for when
+        /// the places are held elsewhere). Each finish wakes one refused run, so they do not all ask at once.
+        /// </summary>
+        public async Task WaitForAFinishAsync(TimeSpan atMost, CancellationToken cancellationToken)
+        {
+            var finish = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            LinkedListNode<TaskCompletionSource<bool>> node;
+            lock (_gate) node = _refusedRuns.AddLast(finish);
+            using (var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                await Task.WhenAny(finish.Task, Task.Delay(atMost, probe.Token)).ConfigureAwait(false);
+                probe.Cancel();
+            }
+            lock (_gate)
+            {
+                if (node.List != null) _refusedRuns.Remove(node);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         private void Take()

@@ -75,7 +75,16 @@ namespace Fashn.Client
                             throw FashnErrorCatalogue.ForApiAnswer(ex.Answer, null, attemptsAfterWait, _client.RetryAfterTooLong(delay));
                         }
                     }
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    if (ex.Answer.RetryAfter.HasValue)
+                    {
+                        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // No time given: sent again as soon as one of this process's predictions frees a place, or
+                        // after the delay as a probe (the places may be held by another machine on the key).
+                        await _slots.WaitForAFinishAsync(delay, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
         }

@@ -67,6 +67,20 @@ public sealed class PollingTests
     }
 
     [Fact]
+    public async Task AfterARefusalTheCeilingClimbsOnePlacePerRoundOfFinishesNotPerFinish()
+    {
+        var slots = new PredictionSlots(6);
+        for (var i = 0; i < 6; i++) await slots.AcquireAsync(default);
+
+        slots.ServiceRefusedConcurrency(); // 6 running and the service allows fewer: another client holds a place
+        Assert.Equal(5, slots.Ceiling);
+        slots.Release(finished: true);
+        Assert.Equal(5, slots.Ceiling); // one finish is not yet a round: no probe for the sixth place
+        for (var i = 0; i < 4; i++) slots.Release(finished: true);
+        Assert.Equal(6, slots.Ceiling); // five finishes at a ceiling of five: one place more
+    }
+
+    [Fact]
     public async Task RetryableFailuresAreSubmittedAgainAndCountedAsAttempts()
     {
         var runs = 0;
@@ -131,6 +145,41 @@ public sealed class ConcurrencyWaitTests
 
         Assert.Equal("p7", id);
         Assert.Equal(6, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ARefusedRunIsSentAgainWhenAPredictionOfThisProcessFinishesNotAfterTheWholeDelay()
+    {
+        // A service with one place: p1 runs (finished at its second poll), the second input is refused while it does.
+        var running = 0;
+        var polls = 0;
+        var handler = new FakeHandler((request, _) =>
+        {
+            if (request.Method == HttpMethod.Post)
+            {
+                if (Interlocked.Increment(ref running) > 1)
+                {
+                    Interlocked.Decrement(ref running);
+                    return Task.FromResult(FakeHandler.ApiError(HttpStatusCode.TooManyRequests, "ConcurrencyLimitExceeded"));
+                }
+                return Task.FromResult(FakeHandler.Json(HttpStatusCode.OK, "{\"id\":\"p" + Guid.NewGuid().ToString("N")[..6] + "\"}"));
+            }
+            var id = request.RequestUri!.Segments[^1];
+            if (Interlocked.Increment(ref polls) % 2 == 1) return Task.FromResult(FakeHandler.Json(HttpStatusCode.OK, $"{{\"id\":\"{id}\",\"status\":\"processing\"}}"));
+            Interlocked.Decrement(ref running);
+            return Task.FromResult(FakeHandler.Json(HttpStatusCode.OK, $"{{\"id\":\"{id}\",\"status\":\"completed\",\"output\":[\"https://cdn.fashn.ai/{id}/output_0.png\"]}}"));
+        });
+        // No Retry-After and a 10-minute delay before a blind retry: only the finish can send the refused run sooner.
+        using var client = TestClients.Create(handler, o => { o.RetryBaseDelay = TimeSpan.FromMinutes(10); o.MaxRetryDelay = TimeSpan.FromMinutes(10); });
+        var runner = new PredictionRunner(client, new ServiceBudget(client.Options.Limits), throttleLimit: 2);
+
+        var outcomes = await Task.WhenAll(new[] { "a", "b" }.Select(name =>
+            runner.RunAsync(PredictionJob.FromReference($"https://example.com/{name}.jpg", new PredictionSettings("studio")), true, TimeSpan.FromMinutes(5), default)))
+            .WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.All(outcomes, outcome => Assert.Equal("completed", outcome.Status!.Status));
+        // Two predictions and one refusal in between: the refused run waited for the finish, not for a probe.
+        Assert.Equal(3, handler.Requests.Count(r => r.Method == HttpMethod.Post));
     }
 
     [Fact]
