@@ -105,12 +105,15 @@ namespace Fashn.Client
             }
         }
 
-        /// <summary>The service said more are running than it allows (another client on the same key, say).</summary>
+        /// <summary>
+        /// The service said more are running than it allows (another client on the same key, say): the ceiling drops
+        /// to what this process has running there, the refused runs (this one and those waiting) not counted.
+        /// </summary>
         public void ServiceRefusedConcurrency()
         {
             lock (_gate)
             {
-                _ceiling = Math.Max(1, Math.Min(_ceiling, _inUse - 1));
+                _ceiling = Math.Max(1, Math.Min(_ceiling, _inUse - 1 - _refusedRuns.Count));
                 _finishesTowardNextPlace = 0;
             }
         }

@@ -81,6 +81,28 @@ public sealed class PollingTests
     }
 
     [Fact]
+    public async Task RefusedRunsWaitingForAFinishDoNotCountAsRunningWhenTheCeilingDrops()
+    {
+        // Six places taken; three of their runs refused one after the other: three run at the service, not five.
+        var slots = new PredictionSlots(6);
+        for (var i = 0; i < 6; i++) await slots.AcquireAsync(default);
+        using var stop = new CancellationTokenSource();
+        var waiting = new List<Task>();
+        for (var i = 0; i < 3; i++)
+        {
+            slots.ServiceRefusedConcurrency();
+            waiting.Add(slots.WaitForAFinishAsync(TimeSpan.FromMinutes(10), stop.Token));
+        }
+
+        Assert.Equal(3, slots.Ceiling);
+        slots.Release(finished: true); // one finish wakes one refused run, not all three
+        await waiting[0].WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.False(waiting[1].IsCompleted || waiting[2].IsCompleted);
+        stop.Cancel();
+        foreach (var task in waiting.Skip(1)) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+    }
+
+    [Fact]
     public async Task RetryableFailuresAreSubmittedAgainAndCountedAsAttempts()
     {
         var runs = 0;
