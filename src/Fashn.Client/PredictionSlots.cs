@@ -8,9 +8,9 @@ namespace Fashn.Client
     /// <summary>
     /// Places for predictions that are running at the service (its concurrency limit). A place is taken before
     /// the input is even read, and given back when the prediction is seen finished. After a 429
-    /// ConcurrencyLimitExceeded the ceiling drops below what is running, and climbs back one place per round of finishes
-    /// (as many as the ceiling), as TCP's congestion window does: another machine on the key keeps the places it holds,
-    /// and probing for one costs a refusal per round, not one per finish.
+    /// ConcurrencyLimitExceeded the ceiling drops to what this process runs at the service, and climbs back one place per
+    /// finish: quickly, since another machine's batch that held places may have ended (measured: a slower climb, one place
+    /// per round as TCP's window, left the places empty for seconds after the other machine finished).
     /// With <see cref="Machine"/>, a place taken here is then taken among the user's processes too (<see cref="SlotLease"/>).
     /// </summary>
     public sealed class PredictionSlots
@@ -22,7 +22,6 @@ namespace Fashn.Client
         private int _ceiling;
         private int _inUse;
         private int _peak;
-        private int _finishesTowardNextPlace;
 
         public PredictionSlots(int limit) : this(limit, null)
         {
@@ -89,11 +88,7 @@ namespace Fashn.Client
             lock (_gate)
             {
                 _inUse--;
-                if (finished && _ceiling < _limit && ++_finishesTowardNextPlace >= _ceiling)
-                {
-                    _ceiling++;
-                    _finishesTowardNextPlace = 0;
-                }
+                if (finished && _ceiling < _limit) _ceiling++;
                 if (finished && _refusedRuns.Count > 0)
                 {
                     // The place this prediction held at the service is free: one refused run may have it.
@@ -114,7 +109,6 @@ namespace Fashn.Client
             lock (_gate)
             {
                 _ceiling = Math.Max(1, Math.Min(_ceiling, _inUse - 1 - _refusedRuns.Count));
-                _finishesTowardNextPlace = 0;
             }
         }
 

@@ -67,20 +67,6 @@ public sealed class PollingTests
     }
 
     [Fact]
-    public async Task AfterARefusalTheCeilingClimbsOnePlacePerRoundOfFinishesNotPerFinish()
-    {
-        var slots = new PredictionSlots(6);
-        for (var i = 0; i < 6; i++) await slots.AcquireAsync(default);
-
-        slots.ServiceRefusedConcurrency(); // 6 running and the service allows fewer: another client holds a place
-        Assert.Equal(5, slots.Ceiling);
-        slots.Release(finished: true);
-        Assert.Equal(5, slots.Ceiling); // one finish is not yet a round: no probe for the sixth place
-        for (var i = 0; i < 4; i++) slots.Release(finished: true);
-        Assert.Equal(6, slots.Ceiling); // five finishes at a ceiling of five: one place more
-    }
-
-    [Fact]
     public async Task RefusedRunsWaitingForAFinishDoNotCountAsRunningWhenTheCeilingDrops()
     {
         // Six places taken; three of their runs refused one after the other: three run at the service, not five.
