@@ -24,6 +24,32 @@ namespace Fashn.Client.Imaging
         /// <summary>Images with more pixels than this are refused before they are decoded: 100 megapixels.</summary>
         public const long MaxImagePixels = 100_000_000;
 
+        private static int _warmedUp;
+
+        /// <summary>
+        /// Loads the imaging library (its native part, and the JIT of a decode and an encode) on a pool thread, once per
+        /// process, so that the first photo of a batch is not also the one that waits for it.
+        /// </summary>
+        public static void WarmUpInBackground()
+        {
+            if (Interlocked.Exchange(ref _warmedUp, 1) == 1) return;
+            System.Threading.Tasks.Task.Run(() =>
+            {
+                try
+                {
+                    using var bitmap = new SKBitmap(8, 8);
+                    bitmap.Erase(SKColors.Gray);
+                    using var image = SKImage.FromBitmap(bitmap);
+                    using var encoded = image.Encode(SKEncodedImageFormat.Jpeg, 90);
+                    using var decoded = SKBitmap.Decode(encoded);
+                }
+                catch (Exception)
+                {
+                    // Only a head start: a library that cannot load fails the real preparation, which says why.
+                }
+            });
+        }
+
         public static PreparedImage Prepare(string path, ImagePreparationOptions options, CancellationToken cancellationToken = default)
         {
             ImageFiles.RequireFile(path);

@@ -138,6 +138,8 @@ namespace FashnBackground.Commands
 
         protected override void BeginProcessing()
         {
+            // The imaging library loads while the command sets up: the first photo is read sooner.
+            ImagePreparer.WarmUpInBackground();
             // A prompt on the command line is checked once, here; one from piped objects is checked per object.
             _promptOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Prompt));
             var promptProblem = _promptOnCommandLine ? PromptCheck.CommandLineProblem(Prompt)
