@@ -1,0 +1,102 @@
+using System;
+
+namespace Fashn.Client
+{
+    /// <summary>What the key's status window allows right now, and how many predictions share it.</summary>
+    public readonly struct PollBudget
+    {
+        // Our rate window adds a margin to the service's window (RateWindow.MinimumMargin, window / 20): a tenth
+        // more is what it really lets through, so plans made here fit inside it.
+        private const double WindowMargin = 1.1;
+
+        /// <param name="statusRequests">Status requests the key may send per <paramref name="statusWindow"/>.</param>
+        /// <param name="pollingNow">Predictions being polled now with this key (this one included).</param>
+        public PollBudget(int statusRequests, TimeSpan statusWindow, int pollingNow)
+        {
+            if (statusRequests < 1) throw new ArgumentOutOfRangeException(nameof(statusRequests));
+            if (statusWindow <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(statusWindow));
+            StatusRequestsPerSecond = statusRequests / (statusWindow.TotalSeconds * WindowMargin);
+            PollingNow = Math.Max(1, pollingNow);
+        }
+
+        public double StatusRequestsPerSecond { get; }
+
+        public int PollingNow { get; }
+    }
+
+    /// <summary>
+    /// When to poll a prediction next, from what is known of its kind (<see cref="LearnedDurations"/>, or nothing yet)
+    /// and the status budget. A pure function, so that tests can follow its decisions without a clock.
+    ///
+    /// With k polls for one prediction, the wait between its finish and the poll that sees it is shortest when the polls
+    /// sit where finishes are likely: at equal steps of probability, the quantiles (i + 0.5) / k of the learned times.
+    /// The first lands at a low quantile, they crowd around the median where most predictions finish, and thin out
+    /// towards the high quantiles; past the last one the prediction is late, and the gaps grow with how late it is.
+    /// </summary>
+    public static class PollSchedule
+    {
+        /// <summary>
+        /// The share of the key's status rate that polling plans to use. The rest absorbs the moments when several
+        /// predictions end together (one wave submitted at once), collects from the journal and Get-FashnPrediction.
+        /// Nothing here can draw a 429: the rate window holds back any request above the limit; this only keeps it
+        /// from having to.
+        /// </summary>
+        public const double StatusShare = 0.75;
+
+        /// <summary>Fewer polls leave too wide gaps around the median; more buy little (the wait falls as 1/k).</summary>
+        public const int MinimumPolls = 3, MaximumPolls = 16;
+
+        /// <summary>
+        /// With nothing learned, the first poll comes this soon whatever the budget says: its answer may advertise the
+        /// real status window (the emulator's is scaled), and a short prediction is not left waiting a whole gap.
+        /// </summary>
+        public static readonly TimeSpan UnlearnedFirstPoll = TimeSpan.FromMilliseconds(250);
+
+        /// <summary>The next poll's moment, counted from submission, for a prediction <paramref name="elapsed"/> old.</summary>
+        public static TimeSpan NextPollAt(LearnedDurations? learned, PollBudget budget, TimeSpan elapsed)
+        {
+            // One prediction never polls faster than the key's whole average rate, so that waves of them cannot crowd it.
+            var minimumGap = TimeSpan.FromSeconds(1 / budget.StatusRequestsPerSecond);
+            // What one prediction may spend on average, the key's rate shared among those being polled now.
+            var ownRate = StatusShare * budget.StatusRequestsPerSecond / budget.PollingNow;
+
+            if (learned == null)
+            {
+                return elapsed < UnlearnedFirstPoll ? UnlearnedFirstPoll : elapsed + UnlearnedGap(ownRate, elapsed);
+            }
+
+            var polls = PlannedPolls(learned, ownRate);
+            for (var i = 0; i < polls; i++)
+            {
+                var at = learned.Quantile((i + 0.5) / polls);
+                if (at >= elapsed + minimumGap) return at;
+            }
+            // Later than the plan: a long one. The gaps grow with how late it is (up to an eighth of its age), so a
+            // prediction stuck in a queue costs a few polls, not dozens.
+            var late = elapsed - learned.Median;
+            var gap = TimeSpan.FromTicks(Math.Min(late.Ticks / 4, elapsed.Ticks / 8));
+            return elapsed + Max(minimumGap, gap);
+        }
+
+        /// <summary>
+        /// How many polls the plan for one prediction holds: what it may spend over its usual lifetime, doubled, because
+        /// the polls planned after its finish are never sent (on average a little over half the plan is spent).
+        /// </summary>
+        public static int PlannedPolls(LearnedDurations learned, double ownRatePerSecond)
+        {
+            var affordable = ownRatePerSecond * learned.Median.TotalSeconds;
+            var polls = (int)Math.Floor(2 * affordable - 1);
+            return Math.Max(MinimumPolls, Math.Min(MaximumPolls, polls));
+        }
+
+        /// <summary>
+        /// Nothing learned for this kind of prediction yet (the first wave): it could take 1 s or a minute. Polls at
+        /// the rate its share of the budget allows, which the first wave has to itself, so that it is seen finished
+        /// within one gap; gaps grow once it is older than eight of them, so a long one costs few polls.
+        /// </summary>
+        private static TimeSpan UnlearnedGap(double ownRatePerSecond, TimeSpan elapsed) =>
+            Max(TimeSpan.FromSeconds(1 / ownRatePerSecond), TimeSpan.FromTicks(elapsed.Ticks / 8));
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    }
+}
