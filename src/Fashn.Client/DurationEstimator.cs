@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Fashn.Client
 {
@@ -8,13 +9,16 @@ namespace Fashn.Client
     /// Learns how long predictions take, separately for each model and settings (<see cref="PredictionSettings.DurationKey"/>:
     /// edit at 4k in quality mode takes far longer than background-change), so that polling follows the spread of
     /// their times (<see cref="PollSchedule"/>). One per key and service, shared by every command of the session; it
-    /// also counts the predictions being polled, which share the key's status budget.
+    /// also counts the predictions being polled, which share the key's status budget, and paces their polls.
     /// </summary>
     public sealed class DurationEstimator
     {
         private readonly object _gate = new object();
         private readonly Dictionary<string, Queue<DurationSample>> _byKind = new Dictionary<string, Queue<DurationSample>>(StringComparer.Ordinal);
         private int _pollingNow;
+        // Polls wait here before the client's own status window: when many predictions end together (a wave submitted
+        // at once) their plans crowd, and a window run full to its last request is a 429 away from clock differences.
+        private readonly RateWindow _pollPacing = new RateWindow(1, TimeSpan.FromSeconds(1));
 
         /// <summary>Predictions being polled now (foreground and background).</summary>
         public int PollingNow => Volatile.Read(ref _pollingNow);
@@ -50,6 +54,21 @@ namespace Fashn.Client
         {
             var delay = PollSchedule.NextPollAt(Learned(durationKey), budget, elapsed) - elapsed;
             return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+        }
+
+        /// <summary>
+        /// Waits until one more poll fits in <see cref="PollSchedule.PollingCeiling"/> of the key's status window
+        /// (<paramref name="statusLimit"/> per <paramref name="statusWindow"/>, as the client keeps to it now).
+        /// </summary>
+        internal Task PaceAsync(int statusLimit, TimeSpan statusWindow, CancellationToken cancellationToken)
+        {
+            var limit = Math.Max(1, (int)(statusLimit * PollSchedule.PollingCeiling));
+            lock (_gate)
+            {
+                // Follows the window the service advertised; the polls already counted stay counted.
+                if (_pollPacing.Limit != limit || _pollPacing.Window != statusWindow) _pollPacing.SetLimit(limit, statusWindow);
+            }
+            return _pollPacing.WaitAsync(cancellationToken);
         }
 
         /// <summary>Counts one prediction as polled until the returned scope is disposed.</summary>

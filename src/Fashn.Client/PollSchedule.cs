@@ -36,12 +36,18 @@ namespace Fashn.Client
     public static class PollSchedule
     {
         /// <summary>
-        /// The share of the key's status rate that polling plans to use. The rest absorbs the moments when several
-        /// predictions end together (one wave submitted at once), collects from the journal and Get-FashnPrediction.
-        /// Nothing here can draw a 429: the rate window holds back any request above the limit; this only keeps it
-        /// from having to.
+        /// The share of the key's status rate that polling plans to use on average. The rest absorbs the moments when
+        /// several predictions end together (one wave submitted at once), collects from the journal and
+        /// Get-FashnPrediction.
         /// </summary>
-        public const double StatusShare = 0.75;
+        public const double StatusShare = 0.7;
+
+        /// <summary>
+        /// The share of the key's status window that polls may fill at any moment (<see cref="DurationEstimator.PaceAsync"/>):
+        /// crowded plans wait rather than run the window to its last request, where a request delayed on its way (a
+        /// loaded machine) arrives inside the service's window and draws a 429. The rest is for the other status calls.
+        /// </summary>
+        public const double PollingCeiling = 0.85;
 
         /// <summary>Fewer polls leave too wide gaps around the median; more buy little (the wait falls as 1/k).</summary>
         public const int MinimumPolls = 3, MaximumPolls = 16;

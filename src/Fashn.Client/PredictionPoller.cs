@@ -31,6 +31,14 @@ namespace Fashn.Client
             return new PollBudget(window.Limit, window.Window, _durations.PollingNow);
         }
 
+        /// <summary>One poll, after its turn in the key's pacing of polls.</summary>
+        private async Task<PredictionStatus> PollAsync(string id, CancellationToken cancellationToken)
+        {
+            var window = _client.StatusWindow;
+            await _durations.PaceAsync(window.Limit, window.Window, cancellationToken).ConfigureAwait(false);
+            return await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>
         /// The status once the prediction has finished, or null when <paramref name="timeout"/> (counted from
         /// <paramref name="sinceSubmit"/>) passed first. <paramref name="durationKey"/>: its kind
@@ -61,7 +69,7 @@ namespace Fashn.Client
                     await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
                     // Taken before the request (and any wait in the rate window): the service looked after this moment.
                     var sentAt = sinceSubmit.Elapsed;
-                    var status = await _client.GetStatusAsync(id, deadline.Token).ConfigureAwait(false);
+                    var status = await PollAsync(id, deadline.Token).ConfigureAwait(false);
                     if (status.Status != lastStatus)
                     {
                         lastStatus = status.Status;
@@ -100,7 +108,7 @@ namespace Fashn.Client
                     {
                         // Its age is not known here: the schedule for an unknown kind.
                         await Task.Delay(_durations.NextPollDelay(null, watch.Elapsed, Budget()), limit.Token).ConfigureAwait(false);
-                        var status = await _client.GetStatusAsync(id, limit.Token).ConfigureAwait(false);
+                        var status = await PollAsync(id, limit.Token).ConfigureAwait(false);
                         if (status.IsFinished) return;
                     }
                 }

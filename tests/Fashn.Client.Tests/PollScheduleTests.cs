@@ -62,9 +62,13 @@ public sealed class PollScheduleTests
         var estimator = new DurationEstimator();
         var polled = Enumerable.Range(0, 60).Select(_ => Follow(estimator, Kind, TimeSpan.FromSeconds(1.2), SixAtScaleOneTenth)).ToArray();
 
+        // The first ones explore: one seen finished by its first poll says only "by then", and spreads the first
+        // polls of the next ones early. After 20, the finish is seen within two minimum gaps (44 ms) in two or three
+        // polls; once the explorers are forgotten (40 remembered), within one.
         var minimumGap = TimeSpan.FromSeconds(1 / SixAtScaleOneTenth.StatusRequestsPerSecond);
-        Assert.All(polled.Skip(12), p => Assert.InRange(p.Late, TimeSpan.Zero, minimumGap));
-        Assert.All(polled.Skip(12), p => Assert.InRange(p.Polls, 1, 4));
+        Assert.All(polled.Skip(20), p => Assert.InRange(p.Late, TimeSpan.Zero, 2 * minimumGap));
+        Assert.All(polled.Skip(20), p => Assert.InRange(p.Polls, 1, 3));
+        Assert.All(polled.Skip(LearnedDurations.Remembered), p => Assert.InRange(p.Late, TimeSpan.Zero, minimumGap));
     }
 
     [Fact]
@@ -74,10 +78,10 @@ public sealed class PollScheduleTests
 
         Assert.Equal(PollSchedule.UnlearnedFirstPoll, schedule[0]);
         var gap = TimeSpan.FromSeconds(6 / (PollSchedule.StatusShare * SixAtScaleOneTenth.StatusRequestsPerSecond));
-        // A cold 1.2 s prediction is seen finished within one gap (about 0.18 s; it was 0.25 to 0.37 s before).
+        // A cold 1.2 s prediction is seen finished within one gap (about 0.19 s; it was 0.25 to 0.37 s before).
         Assert.InRange(schedule[^1] - TimeSpan.FromSeconds(1.2), TimeSpan.Zero, gap);
-        // Six of them polled together stay inside the status window: 50 per second.
-        Assert.InRange(6 * schedule.Count(t => t >= TimeSpan.FromSeconds(0.2) && t < TimeSpan.FromSeconds(1.2)), 1, 50 * PollSchedule.StatusShare);
+        // Six of them polled together stay inside the share of the status window (50 per second) polls may fill.
+        Assert.InRange(6 * schedule.Count(t => t >= TimeSpan.FromSeconds(0.2) && t < TimeSpan.FromSeconds(1.2)), 1, 50 * PollSchedule.PollingCeiling);
     }
 
     [Fact]
