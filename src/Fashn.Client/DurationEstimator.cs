@@ -15,7 +15,9 @@ namespace Fashn.Client
     {
         private readonly object _gate = new object();
         private readonly Dictionary<string, Queue<DurationSample>> _byKind = new Dictionary<string, Queue<DurationSample>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, TaskCompletionSource<bool>> _firstLearned = new Dictionary<string, TaskCompletionSource<bool>>(StringComparer.Ordinal);
         private int _pollingNow;
+        private int _unlearnedStarted;
         // Polls wait here before the client's own status window: when many predictions end together (a wave submitted
         // at once) their plans crowd, and a window run full to its last request is a 429 away from clock differences.
         private readonly RateWindow _pollPacing = new RateWindow(1, TimeSpan.FromSeconds(1));
@@ -36,7 +38,42 @@ namespace Fashn.Client
                 if (!_byKind.TryGetValue(durationKey, out var recent)) _byKind[durationKey] = recent = new Queue<DurationSample>();
                 recent.Enqueue(new DurationSample(lastSeenRunning, seenFinished));
                 while (recent.Count > LearnedDurations.Remembered) recent.Dequeue();
+                if (_firstLearned.TryGetValue(durationKey, out var waiting))
+                {
+                    _firstLearned.Remove(durationKey);
+                    waiting.TrySetResult(true);
+                }
             }
+        }
+
+        /// <summary>
+        /// While nothing is learned for this kind: a task that completes when the first of it is seen finished (the
+        /// waits of the rest of its wave end then, to plan again with what it taught). Null once something is learned.
+        /// </summary>
+        public Task? WhenFirstLearned(string? durationKey)
+        {
+            if (durationKey == null) return null;
+            lock (_gate)
+            {
+                if (_byKind.ContainsKey(durationKey)) return null;
+                if (!_firstLearned.TryGetValue(durationKey, out var waiting))
+                {
+                    // Continuations run on the thread pool, not inside RecordFinished's lock.
+                    _firstLearned[durationKey] = waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                return waiting.Task;
+            }
+        }
+
+        /// <summary>
+        /// The phase (0..1) of the next prediction polled with nothing learned (<see cref="PollSchedule.NextPollAt"/>):
+        /// steps of the golden ratio, which spread any number of them evenly over a gap, however many come.
+        /// </summary>
+        public double NextUnlearnedPhase()
+        {
+            var n = Interlocked.Increment(ref _unlearnedStarted) - 1;
+            var phase = n * 0.6180339887498949;
+            return phase - Math.Floor(phase);
         }
 
         /// <summary>What is known of this kind, or null before one was seen finishing (and for a null key: unknown kind or age).</summary>
@@ -50,9 +87,9 @@ namespace Fashn.Client
         }
 
         /// <summary>How long to wait before the next poll of a prediction of this kind submitted <paramref name="elapsed"/> ago.</summary>
-        public TimeSpan NextPollDelay(string? durationKey, TimeSpan elapsed, PollBudget budget)
+        public TimeSpan NextPollDelay(string? durationKey, TimeSpan elapsed, PollBudget budget, double unlearnedPhase = 0)
         {
-            var delay = PollSchedule.NextPollAt(Learned(durationKey), budget, elapsed) - elapsed;
+            var delay = PollSchedule.NextPollAt(Learned(durationKey), budget, elapsed, unlearnedPhase) - elapsed;
             return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
         }
 

@@ -59,7 +59,11 @@ namespace Fashn.Client
         public static readonly TimeSpan UnlearnedFirstPoll = TimeSpan.FromMilliseconds(250);
 
         /// <summary>The next poll's moment, counted from submission, for a prediction <paramref name="elapsed"/> old.</summary>
-        public static TimeSpan NextPollAt(LearnedDurations? learned, PollBudget budget, TimeSpan elapsed)
+        /// <param name="unlearnedPhase">
+        /// 0..1: with nothing learned, where in one gap this prediction's polls fall, so that a wave submitted at once
+        /// does not poll in step: one of them sees the first finish soon, and the others then follow what it taught.
+        /// </param>
+        public static TimeSpan NextPollAt(LearnedDurations? learned, PollBudget budget, TimeSpan elapsed, double unlearnedPhase = 0)
         {
             // One prediction never polls faster than the key's whole average rate, so that waves of them cannot crowd it.
             var minimumGap = TimeSpan.FromSeconds(1 / budget.StatusRequestsPerSecond);
@@ -68,7 +72,9 @@ namespace Fashn.Client
 
             if (learned == null)
             {
-                return elapsed < UnlearnedFirstPoll ? UnlearnedFirstPoll : elapsed + UnlearnedGap(ownRate, elapsed);
+                var gap = UnlearnedGap(ownRate, elapsed);
+                var first = UnlearnedFirstPoll + TimeSpan.FromTicks((long)(unlearnedPhase * gap.Ticks));
+                return elapsed < first ? first : elapsed + gap;
             }
 
             var polls = PlannedPolls(learned, ownRate);
@@ -80,8 +86,8 @@ namespace Fashn.Client
             // Later than the plan: a long one. The gaps grow with how late it is (up to an eighth of its age), so a
             // prediction stuck in a queue costs a few polls, not dozens.
             var late = elapsed - learned.Median;
-            var gap = TimeSpan.FromTicks(Math.Min(late.Ticks / 4, elapsed.Ticks / 8));
-            return elapsed + Max(minimumGap, gap);
+            var lateGap = TimeSpan.FromTicks(Math.Min(late.Ticks / 4, elapsed.Ticks / 8));
+            return elapsed + Max(minimumGap, lateGap);
         }
 
         /// <summary>

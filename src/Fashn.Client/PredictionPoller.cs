@@ -52,6 +52,7 @@ namespace Fashn.Client
             string? lastStatus = null;
             // It was running when submitted; each poll that sees it still running raises this lower bound.
             var lastSeenRunning = TimeSpan.Zero;
+            var phase = _durations.NextUnlearnedPhase();
             // A server that asks for patience (Retry-After, a strict window) cannot stretch the wait past its timeout.
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (timeout.HasValue) deadline.CancelAfter(Max(timeout.Value - sinceSubmit.Elapsed, TimeSpan.Zero));
@@ -59,14 +60,16 @@ namespace Fashn.Client
             {
                 while (true)
                 {
-                    var delay = _durations.NextPollDelay(durationKey, sinceSubmit.Elapsed, Budget());
+                    var firstLearned = _durations.WhenFirstLearned(durationKey);
+                    var delay = _durations.NextPollDelay(durationKey, sinceSubmit.Elapsed, Budget(), phase);
                     if (timeout.HasValue)
                     {
                         var left = timeout.Value - sinceSubmit.Elapsed;
                         if (left <= TimeSpan.Zero) return null;
                         if (delay > left) delay = left;
                     }
-                    await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
+                    // The first of its kind seen finished meanwhile: plan again with what it taught, before polling.
+                    if (!await WaitAsync(delay, firstLearned, deadline.Token).ConfigureAwait(false)) continue;
                     // Taken before the request (and any wait in the rate window): the service looked after this moment.
                     var sentAt = sinceSubmit.Elapsed;
                     var status = await PollAsync(id, deadline.Token).ConfigureAwait(false);
@@ -93,6 +96,22 @@ namespace Fashn.Client
         }
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+        /// <summary>Waits out <paramref name="delay"/>; false when <paramref name="firstLearned"/> completed first.</summary>
+        private static async Task<bool> WaitAsync(TimeSpan delay, Task? firstLearned, CancellationToken cancellationToken)
+        {
+            if (firstLearned == null)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            using var stopTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timer = Task.Delay(delay, stopTimer.Token);
+            var first = await Task.WhenAny(timer, firstLearned).ConfigureAwait(false);
+            stopTimer.Cancel();
+            cancellationToken.ThrowIfCancellationRequested();
+            return first == timer;
+        }
 
         /// <summary>Watches a prediction in the background and calls <paramref name="ended"/> once it is seen finished (or given up on).</summary>
         public void WatchInBackground(string id, Action ended)

@@ -85,6 +85,52 @@ public sealed class PollScheduleTests
     }
 
     [Fact]
+    public void AFirstWaveSubmittedTogetherIsSeenFinishedSoonAfterTheFirstOfItIs()
+    {
+        // Six cold 1.2 s predictions submitted at one moment, followed as the poller does: each at its own phase of the
+        // gap; when one is seen finished, the others' waits end and they plan again with what it taught.
+        var estimator = new DurationEstimator();
+        var duration = TimeSpan.FromSeconds(1.2);
+        var phases = Enumerable.Range(0, 6).Select(_ => estimator.NextUnlearnedPhase()).ToArray();
+        var nextPoll = phases.Select(phase => estimator.NextPollDelay(Kind, TimeSpan.Zero, SixAtScaleOneTenth, phase)).ToArray();
+        var lastRunning = new TimeSpan[6];
+        var seenAt = new TimeSpan?[6];
+        var polls = 0;
+        while (seenAt.Any(t => t == null))
+        {
+            var i = Enumerable.Range(0, 6).Where(j => seenAt[j] == null).MinBy(j => nextPoll[j]);
+            var now = nextPoll[i];
+            var firstLearned = estimator.WhenFirstLearned(Kind);
+            polls++;
+            if (now < duration)
+            {
+                lastRunning[i] = now;
+                nextPoll[i] = now + estimator.NextPollDelay(Kind, now, SixAtScaleOneTenth, phases[i]);
+                continue;
+            }
+            seenAt[i] = now;
+            estimator.RecordFinished(Kind, lastRunning[i], now);
+            if (firstLearned is { IsCompleted: true })
+            {
+                for (var j = 0; j < 6; j++)
+                {
+                    if (seenAt[j] == null) nextPoll[j] = now + estimator.NextPollDelay(Kind, now, SixAtScaleOneTenth);
+                }
+            }
+        }
+
+        // Their phases spread over the gap (about 0.19 s), so the first is seen finished within a sixth of it or so;
+        // in step, each would have waited for its own next poll, up to a whole gap.
+        var gap = TimeSpan.FromSeconds(6 / (PollSchedule.StatusShare * SixAtScaleOneTenth.StatusRequestsPerSecond));
+        Assert.Equal(6, phases.Distinct().Count());
+        Assert.All(phases, phase => Assert.InRange(phase, 0, 1));
+        Assert.InRange(seenAt.Min()!.Value - duration, TimeSpan.Zero, gap / 4);
+        Assert.All(seenAt, t => Assert.InRange(t!.Value - duration, TimeSpan.Zero, TimeSpan.FromMilliseconds(50)));
+        Assert.Null(estimator.WhenFirstLearned(Kind));
+        Assert.InRange(polls, 6, 6 * 7);
+    }
+
+    [Fact]
     public void AnUnlearnedLongPredictionCostsFewPollsAtTheRealLimits()
     {
         var real = new PollBudget(50, TimeSpan.FromSeconds(10), pollingNow: 6);
