@@ -9,7 +9,10 @@ namespace Fashn.Client
     /// the last poll that saw it running (its lower bound, 0 when none did) and before the poll that saw it finished
     /// (its upper bound). The distribution is the mixture of those intervals, each spread evenly over its width, so a
     /// wide interval (sparse polls) counts as "somewhere in here" and a narrow one as nearly exact. Using both bounds
-    /// keeps the estimate from drifting upward, as upper bounds alone would. An immutable snapshot.
+    /// keeps the estimate from drifting upward, as upper bounds alone would. A prediction seen finished by its first
+    /// poll says only "by then", so its interval starts at 0: that pulls the next first polls a little early, which is
+    /// what lets a kind that got faster be seen so (taking "then" as its time locks the first poll where it is, and
+    /// every faster one is seen late: the seeded test of the schedule measured it). An immutable snapshot.
     /// </summary>
     public sealed class LearnedDurations
     {
@@ -34,11 +37,7 @@ namespace Fashn.Client
         internal static LearnedDurations? From(IEnumerable<DurationSample> samples)
         {
             var array = samples.ToArray();
-            if (array.Length == 0) return null;
-            // A prediction seen finished by its first poll says only "by then": its interval starts at 0. That pulls
-            // the first poll a little early, which is what lets a kind that got faster be seen so; taking "then" as
-            // its time instead locks the first poll where it is, and every faster one is seen late.
-            return new LearnedDurations(array);
+            return array.Length == 0 ? null : new LearnedDurations(array);
         }
 
         /// <summary>The moment by which a share <paramref name="probability"/> of predictions had finished (0..1).</summary>

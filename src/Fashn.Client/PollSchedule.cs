@@ -5,8 +5,8 @@ namespace Fashn.Client
     /// <summary>What the key's status window allows right now, and how many predictions share it.</summary>
     public readonly struct PollBudget
     {
-        // Our rate window adds a margin to the service's window (RateWindow.MinimumMargin, window / 20): a tenth
-        // more is what it really lets through, so plans made here fit inside it.
+        // Our rate window adds a margin to the service's window (100 ms or a twentieth of it, whichever is more):
+        // planning with a window a tenth longer keeps plans inside it.
         private const double WindowMargin = 1.1;
 
         /// <param name="statusRequests">Status requests the key may send per <paramref name="statusWindow"/>.</param>
@@ -53,8 +53,9 @@ namespace Fashn.Client
         public const int MinimumPolls = 3, MaximumPolls = 16;
 
         /// <summary>
-        /// With nothing learned, the first poll comes this soon whatever the budget says: its answer may advertise the
-        /// real status window (the emulator's is scaled), and a short prediction is not left waiting a whole gap.
+        /// With nothing learned, the first poll comes this soon (plus its phase of one gap) whatever the budget says:
+        /// its answer may advertise the real status window (the emulator's is scaled), and a short prediction is not
+        /// left waiting a whole gap of the documented window.
         /// </summary>
         public static readonly TimeSpan UnlearnedFirstPoll = TimeSpan.FromMilliseconds(250);
 
