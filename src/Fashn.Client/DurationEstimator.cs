@@ -1,65 +1,131 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Fashn.Client
 {
     /// <summary>
-    /// Learns how long predictions take, so that polling waits until one can be finished and then looks closely.
-    /// Each finished prediction gives an upper bound (the first poll that saw it finished); the estimate is the
-    /// median of the recent ones. Polling a little before the estimate lets it drift down toward the true time.
+    /// Learns how long predictions take, separately for each model and settings (<see cref="PredictionSettings.DurationKey"/>:
+    /// edit at 4k in quality mode takes far longer than background-change), so that polling follows the spread of
+    /// their times (<see cref="PollSchedule"/>). One per key and service, shared by every command of the session; it
+    /// also counts the predictions being polled, which share the key's status budget, and paces their polls.
     /// </summary>
     public sealed class DurationEstimator
     {
-        private const int Remembered = 25;
-        private const double FirstPollShare = 0.97;
-        private static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(50);
-        private static readonly TimeSpan UnlearnedFirstPoll = TimeSpan.FromMilliseconds(250);
-        private static readonly TimeSpan UnlearnedMaximumInterval = TimeSpan.FromSeconds(2);
-
         private readonly object _gate = new object();
-        private readonly Queue<TimeSpan> _recent = new Queue<TimeSpan>();
+        private readonly Dictionary<string, Queue<DurationSample>> _byKind = new Dictionary<string, Queue<DurationSample>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, TaskCompletionSource<bool>> _firstLearned = new Dictionary<string, TaskCompletionSource<bool>>(StringComparer.Ordinal);
+        private int _pollingNow;
+        private int _unlearnedStarted;
+        // Polls wait here before the client's own status window: when many predictions end together (a wave submitted
+        // at once) their plans crowd, and a window run full to its last request is a 429 away from clock differences.
+        private readonly RateWindow _pollPacing = new RateWindow(1, TimeSpan.FromSeconds(1));
 
-        /// <summary>The current estimate, or null before any prediction was seen finishing.</summary>
-        public TimeSpan? Estimate
+        /// <summary>Predictions being polled now (foreground and background).</summary>
+        public int PollingNow => Volatile.Read(ref _pollingNow);
+
+        /// <summary>
+        /// A prediction of this kind finished after <paramref name="lastSeenRunning"/> (the moment, from its submission,
+        /// the last poll that saw it running was sent; zero when none did) and by <paramref name="seenFinished"/> (when
+        /// the poll that saw it finished was answered).
+        /// </summary>
+        public void RecordFinished(string durationKey, TimeSpan lastSeenRunning, TimeSpan seenFinished)
         {
-            get
+            if (durationKey == null) throw new ArgumentNullException(nameof(durationKey));
+            lock (_gate)
             {
-                lock (_gate)
+                if (!_byKind.TryGetValue(durationKey, out var recent)) _byKind[durationKey] = recent = new Queue<DurationSample>();
+                recent.Enqueue(new DurationSample(lastSeenRunning, seenFinished));
+                while (recent.Count > LearnedDurations.Remembered) recent.Dequeue();
+                if (_firstLearned.TryGetValue(durationKey, out var waiting))
                 {
-                    if (_recent.Count == 0) return null;
-                    var sorted = _recent.OrderBy(t => t).ToArray();
-                    return sorted[sorted.Length / 2];
+                    _firstLearned.Remove(durationKey);
+                    waiting.TrySetResult(true);
                 }
             }
         }
 
-        /// <summary>A prediction submitted <paramref name="elapsedAtFinishedPoll"/> before the poll that saw it finished.</summary>
-        public void RecordFinished(TimeSpan elapsedAtFinishedPoll)
+        /// <summary>
+        /// While nothing is learned for this kind: a task that completes when the first of it is seen finished (the
+        /// waits of the rest of its wave end then, to plan again with what it taught). Null once something is learned.
+        /// </summary>
+        public Task? WhenFirstLearned(string? durationKey)
         {
+            if (durationKey == null) return null;
             lock (_gate)
             {
-                _recent.Enqueue(elapsedAtFinishedPoll);
-                while (_recent.Count > Remembered) _recent.Dequeue();
+                if (_byKind.ContainsKey(durationKey)) return null;
+                if (!_firstLearned.TryGetValue(durationKey, out var waiting))
+                {
+                    // Continuations run on the thread pool, not inside RecordFinished's lock.
+                    _firstLearned[durationKey] = waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                return waiting.Task;
             }
         }
 
-        /// <summary>How long to wait before the next poll of a prediction submitted <paramref name="elapsed"/> ago.</summary>
-        public TimeSpan NextPollDelay(TimeSpan elapsed)
+        /// <summary>
+        /// The phase (0..1) of the next prediction polled with nothing learned (<see cref="PollSchedule.NextPollAt"/>):
+        /// steps of the golden ratio, which spread any number of them evenly over a gap, however many come.
+        /// </summary>
+        public double NextUnlearnedPhase()
         {
-            var estimate = Estimate;
-            if (estimate == null)
+            var n = Interlocked.Increment(ref _unlearnedStarted) - 1;
+            var phase = n * 0.6180339887498949;
+            return phase - Math.Floor(phase);
+        }
+
+        /// <summary>What is known of this kind, or null before one was seen finishing (and for a null key: unknown kind or age).</summary>
+        public LearnedDurations? Learned(string? durationKey)
+        {
+            if (durationKey == null) return null;
+            lock (_gate)
             {
-                // Nothing learned yet: look often at first, then less often, so short and long jobs both cost few polls.
-                var delay = TimeSpan.FromTicks(Math.Max(UnlearnedFirstPoll.Ticks, Math.Min(UnlearnedMaximumInterval.Ticks, elapsed.Ticks / 4)));
-                return delay;
+                return _byKind.TryGetValue(durationKey, out var recent) ? LearnedDurations.From(recent) : null;
             }
-            var firstPoll = TimeSpan.FromTicks((long)(estimate.Value.Ticks * FirstPollShare));
-            if (elapsed < firstPoll) return firstPoll - elapsed;
-            // Past the estimate: intervals grow with how late it is, so a slow prediction costs a few polls, not dozens.
-            var late = elapsed - firstPoll;
-            var interval = Math.Max(estimate.Value.Ticks * 0.03, late.Ticks * 0.5);
-            return TimeSpan.FromTicks(Math.Max(MinimumInterval.Ticks, (long)interval));
+        }
+
+        /// <summary>How long to wait before the next poll of a prediction of this kind submitted <paramref name="elapsed"/> ago.</summary>
+        public TimeSpan NextPollDelay(string? durationKey, TimeSpan elapsed, PollBudget budget, double unlearnedPhase = 0)
+        {
+            var delay = PollSchedule.NextPollAt(Learned(durationKey), budget, elapsed, unlearnedPhase) - elapsed;
+            return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+        }
+
+        /// <summary>
+        /// Waits until one more poll fits in <see cref="PollSchedule.PollingCeiling"/> of the key's status window
+        /// (<paramref name="statusLimit"/> per <paramref name="statusWindow"/>, as the client keeps to it now).
+        /// </summary>
+        internal Task PaceAsync(int statusLimit, TimeSpan statusWindow, CancellationToken cancellationToken)
+        {
+            var limit = Math.Max(1, (int)(statusLimit * PollSchedule.PollingCeiling));
+            lock (_gate)
+            {
+                // Follows the window the service advertised; the polls already counted stay counted.
+                if (_pollPacing.Limit != limit || _pollPacing.Window != statusWindow) _pollPacing.SetLimit(limit, statusWindow);
+            }
+            return _pollPacing.WaitAsync(cancellationToken);
+        }
+
+        /// <summary>Counts one prediction as polled until the returned scope is disposed.</summary>
+        public IDisposable Polling()
+        {
+            Interlocked.Increment(ref _pollingNow);
+            return new PollingScope(this);
+        }
+
+        private sealed class PollingScope : IDisposable
+        {
+            private DurationEstimator? _owner;
+
+            public PollingScope(DurationEstimator owner) => _owner = owner;
+
+            public void Dispose()
+            {
+                var owner = Interlocked.Exchange(ref _owner, null);
+                if (owner != null) Interlocked.Decrement(ref owner._pollingNow);
+            }
         }
     }
 }

@@ -246,6 +246,9 @@ namespace Fashn.Client
             return Encoding.UTF8.GetString(buffer.ToArray());
         }
 
+        /// <summary>The status window this client keeps to now (the poller plans within it).</summary>
+        internal RateWindow StatusWindow => WindowFor(_windows.Status);
+
         /// <summary>
         /// The window this client keeps to for an endpoint: the key's shared one (FASHN's documented limits), or the one
         /// the server advertised to this client (the local emulator sends one). An advertised window is this client's

@@ -96,7 +96,7 @@ namespace Fashn.Client
                 var watch = Stopwatch.StartNew();
                 var status = await _client.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
                 if (!wait || status.IsFinished) return status;
-                return await _poller.PollUntilFinishedAsync(id, watch, timeout, null, learn: false, cancellationToken).ConfigureAwait(false);
+                return await _poller.PollUntilFinishedAsync(id, null, watch, timeout, null, learn: false, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -216,12 +216,14 @@ namespace Fashn.Client
             return await _submitter.SubmitAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Step 3: the prediction's end, polled as rarely as the learned time allows; a timeout is this input's failure.</summary>
+        /// <summary>Step 3: the prediction's end, polled where the learned times of its kind say it is likely; a timeout is this input's failure.</summary>
         private async Task<PredictionStatus> AwaitFinishAsync(JobRun run, StartedPrediction started, CancellationToken cancellationToken)
         {
             if (started.Status.IsFinished) return started.Status;
             var outcome = run.Outcome;
-            var finished = await _poller.PollUntilFinishedAsync(started.Id, started.SinceSubmit, run.WaitTimeout, status =>
+            // A prediction collected from the journal started before this run: its age is unknown, so is its schedule.
+            var durationKey = started.Learn ? run.Job.Settings.DurationKey : null;
+            var finished = await _poller.PollUntilFinishedAsync(started.Id, durationKey, started.SinceSubmit, run.WaitTimeout, status =>
             {
                 outcome.Status = status;
                 Changed(outcome);

@@ -57,6 +57,13 @@ namespace Fashn.Client
         /// <summary>edit: the reference image sent as image_context.</summary>
         public ContextImage? ImageContext { get; }
 
+        /// <summary>
+        /// What decides how long the prediction takes, as the key its learned times are kept under
+        /// (<see cref="DurationEstimator"/>): the model and, for edit, resolution, generation mode and number of images.
+        /// </summary>
+        public string DurationKey => string.Join("|", ModelName, Resolution ?? "", GenerationMode ?? "",
+            NumImages?.ToString(CultureInfo.InvariantCulture) ?? "");
+
         internal RunRequest CreateRequest(string image, SentImageInfo? sentImage) => new RunRequest(image, Prompt)
         {
             ModelName = ModelName,

@@ -28,27 +28,6 @@ public sealed class ImageReferenceTests
 public sealed class PollingTests
 {
     [Fact]
-    public void BeforeAnythingIsLearnedPollsStartSoonAndSpreadOut()
-    {
-        var estimator = new DurationEstimator();
-        Assert.Equal(TimeSpan.FromMilliseconds(250), estimator.NextPollDelay(TimeSpan.Zero));
-        Assert.Equal(TimeSpan.FromSeconds(2), estimator.NextPollDelay(TimeSpan.FromSeconds(20)));
-    }
-
-    [Fact]
-    public void OnceLearnedTheFirstPollComesJustBeforeTheUsualDuration()
-    {
-        var estimator = new DurationEstimator();
-        foreach (var seconds in new[] { 12.0, 12.2, 11.9 }) estimator.RecordFinished(TimeSpan.FromSeconds(seconds));
-
-        Assert.Equal(TimeSpan.FromSeconds(12), estimator.Estimate);
-        var first = estimator.NextPollDelay(TimeSpan.Zero);
-        Assert.InRange(first.TotalSeconds, 11.5, 12.0);
-        // Late predictions are polled at growing intervals, not every 50 ms.
-        Assert.True(estimator.NextPollDelay(TimeSpan.FromSeconds(20)) > estimator.NextPollDelay(TimeSpan.FromSeconds(12.5)));
-    }
-
-    [Fact]
     public async Task SlotsHoldBackBeyondTheLimitAndDropAfterTheServiceRefuses()
     {
         var slots = new PredictionSlots(2);

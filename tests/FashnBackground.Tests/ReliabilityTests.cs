@@ -92,8 +92,10 @@ public sealed class ReliabilityTests
         Assert.Equal(0, stats.GetProperty("rejected").GetProperty("RateLimitExceeded").GetInt32());
         Assert.Equal(0, stats.GetProperty("rejected").GetProperty("ConcurrencyLimitExceeded").GetInt32());
         Assert.True(stats.GetProperty("predictions").GetProperty("peakProcessing").GetInt32() <= 6);
+        // Polls sit where finishes are likely and spend status requests where they buy time, within what six places
+        // may spend at the limits (50 per 10 s over a 12 s lifetime: 10 a prediction), with room to spare.
         var polls = Emulators.RequestCount(stats, "GET", "/v1/status/{id}");
-        Assert.True(polls <= 36 * 4, $"{polls} status requests for 36 predictions");
+        Assert.True(polls <= 36 * 8, $"{polls} status requests for 36 predictions");
     }
 
     [Fact]
