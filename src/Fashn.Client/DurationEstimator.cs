@@ -20,7 +20,18 @@ namespace Fashn.Client
         private int _unlearnedStarted;
         // Polls wait here before the client's own status window: when many predictions end together (a wave submitted
         // at once) their plans crowd, and a window run full to its last request is a 429 away from clock differences.
-        private readonly RateWindow _pollPacing = new RateWindow(1, TimeSpan.FromSeconds(1));
+        // With a key folder the pacing is the machine's (polls.window): processes that each paced to 85 % alone would
+        // together fill the status window to its last request.
+        private readonly RateWindow _pollPacing;
+
+        public DurationEstimator() : this(null)
+        {
+        }
+
+        internal DurationEstimator(SharedWindowFile? sharedPacing)
+        {
+            _pollPacing = new RateWindow(1, TimeSpan.FromSeconds(1), sharedPacing);
+        }
 
         /// <summary>Predictions being polled now (foreground and background).</summary>
         public int PollingNow => Volatile.Read(ref _pollingNow);

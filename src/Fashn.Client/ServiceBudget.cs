@@ -29,7 +29,7 @@ namespace Fashn.Client
             var shared = places != null ? keyFolder : null;
             Windows = new RequestWindows(limits, shared);
             Slots = new PredictionSlots(limits.ConcurrentPredictions, places);
-            Durations = new DurationEstimator();
+            Durations = new DurationEstimator(shared == null ? null : new SharedWindowFile(Path.Combine(shared, "polls.window")));
             SharedFolder = shared;
         }
 
