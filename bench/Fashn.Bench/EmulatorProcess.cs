@@ -5,7 +5,7 @@ namespace Fashn.Bench;
 
 /// <summary>
 /// The emulator in a child process (dotnet Fashn.Emulator.dll), so that the CPU time and memory of this process are
-/// the client's alone. Stopped (killed) on dispose.
+/// the client's alone. Stopped on dispose (SIGTERM, then killed).
 /// </summary>
 internal sealed class EmulatorProcess : IAsyncDisposable
 {
@@ -97,9 +97,24 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => StopAsync(_process);
 
-    /// <summary>Kills a child process of the bench (and its children) if it still runs, and lets it go.</summary>
+    /// <summary>
+    /// Stops a child process of the bench as Ctrl+C would (SIGTERM on Unix, so the emulator deletes its temporary data
+    /// folder), killed with its children if it has not ended within 10 s, and lets it go.
+    /// </summary>
     public static async ValueTask StopAsync(Process process)
     {
+        if (!process.HasExited && !OperatingSystem.IsWindows() && Terminate(process.Id, SignalTerminate) == 0)
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Still running: killed below.
+            }
+        }
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
@@ -107,6 +122,11 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
         process.Dispose();
     }
+
+    private const int SignalTerminate = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Terminate(int processId, int signal);
 }
 
 /// <summary>The figures the bench reads from GET /_emulator/stats.</summary>
