@@ -19,25 +19,14 @@ Describe 'Two pwsh processes on one journal' {
     It 'running the same 20 files at once pays for each file once; the other process collects it' {
         $photos = New-TestPhotoSet -Path (Join-Path $TestDrive 'twice') -Name (1..20 | ForEach-Object { "p$_.png" })
         $journal = Join-Path $TestDrive 'twice.jsonl'
-        $go = Join-Path $TestDrive 'go'
         $createdBefore = (Get-EmulatorStats $script:emulator).predictions.created
-        # Each process imports the module, says it is ready, and starts the batch only once both are: they run together.
-        $children = foreach ($name in 'one', 'two') {
-            $ready = Join-Path $TestDrive "$name.ready"
-            $body = @"
-`$null = New-Item -ItemType File -Path $(ConvertTo-PowerShellLiteral $ready)
-while (-not (Test-Path $(ConvertTo-PowerShellLiteral $go))) { Start-Sleep -Milliseconds 10 }
+        # Both processes run the same batch on the same journal, started together.
+        $body = @"
 Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
     Invoke-FashnBackgroundChange -Prompt 'studio' -Wait |
     ForEach-Object { "result `$(`$_.Id) `$(`$_.Collected) `$(Split-Path -Leaf `$_.Source)" }
 "@
-            [pscustomobject]@{ Ready = $ready; Child = Start-ChildPwsh -Script (New-ChildSessionScript -Emulator $script:emulator -JournalPath $journal -Body $body) }
-        }
-        $deadline = [DateTime]::UtcNow.AddSeconds(90)
-        while (@($children | Where-Object { -not (Test-Path $_.Ready) }).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        $null = New-Item -ItemType File -Path $go
-
-        $results = foreach ($child in $children) { Wait-ChildPwsh -Child $child.Child -TimeoutSeconds 180 }
+        $results = Invoke-ChildPwshTogether -Emulator $script:emulator -JournalPath $journal, $journal -Body $body, $body -Folder $TestDrive
 
         foreach ($result in $results) {
             $result.Exited | Should -BeTrue

@@ -14,26 +14,17 @@ AfterAll {
 
 Describe 'Two pwsh processes on one key' {
     It 'run 12 photos each at once with no answer 429, each photo sent once, at most 6 running' {
-        $go = Join-Path $TestDrive 'go'
-        $children = foreach ($name in 'one', 'two') {
+        # Each process runs its own photos with its own journal; they start together.
+        $bodies = foreach ($name in 'one', 'two') {
             $photos = New-TestPhotoSet -Path (Join-Path $TestDrive $name) -Name (1..12 | ForEach-Object { "$name-$_.png" })
-            $ready = Join-Path $TestDrive "$name.ready"
-            # Each imports the module, says it is ready, and starts its batch only once both are: they run together.
-            $body = @"
-`$null = New-Item -ItemType File -Path $(ConvertTo-PowerShellLiteral $ready)
-while (-not (Test-Path $(ConvertTo-PowerShellLiteral $go))) { Start-Sleep -Milliseconds 10 }
+            @"
 Get-ChildItem $(ConvertTo-PowerShellLiteral $photos.FullName) -Filter *.png |
     Invoke-FashnBackgroundChange -Prompt 'studio' -Wait |
     ForEach-Object { "result `$(`$_.Status) `$(`$_.Id) `$(Split-Path -Leaf `$_.Source)" }
 "@
-            $journal = Join-Path $TestDrive "$name.jsonl"
-            [pscustomobject]@{ Ready = $ready; Child = Start-ChildPwsh -Script (New-ChildSessionScript -Emulator $script:emulator -JournalPath $journal -Body $body) }
         }
-        $deadline = [DateTime]::UtcNow.AddSeconds(90)
-        while (@($children | Where-Object { -not (Test-Path $_.Ready) }).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        $null = New-Item -ItemType File -Path $go
-
-        $results = foreach ($child in $children) { Wait-ChildPwsh -Child $child.Child -TimeoutSeconds 180 }
+        $journals = (Join-Path $TestDrive 'one.jsonl'), (Join-Path $TestDrive 'two.jsonl')
+        $results = Invoke-ChildPwshTogether -Emulator $script:emulator -JournalPath $journals -Body $bodies -Folder $TestDrive
 
         foreach ($result in $results) {
             $result.Exited | Should -BeTrue

@@ -245,6 +245,31 @@ $Body
 "@
 }
 
+function Invoke-ChildPwshTogether {
+    <#
+    .SYNOPSIS
+        Runs one child pwsh per -Body at the same moment: each imports the module (New-ChildSessionScript, with its
+        own journal from -JournalPath), says it is ready, and starts its body only once all are ready. Returns what
+        each printed (Wait-ChildPwsh), in the order given.
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string[]] $JournalPath, [Parameter(Mandatory)] [string[]] $Body,
+        [Parameter(Mandatory)] [string] $Folder, [int] $TimeoutSeconds = 180)
+    $go = Join-Path $Folder 'go'
+    $children = for ($i = 0; $i -lt $Body.Count; $i++) {
+        $ready = Join-Path $Folder "child-$i.ready"
+        $together = @"
+`$null = New-Item -ItemType File -Path $(ConvertTo-PowerShellLiteral $ready)
+while (-not (Test-Path $(ConvertTo-PowerShellLiteral $go))) { Start-Sleep -Milliseconds 10 }
+$($Body[$i])
+"@
+        [pscustomobject]@{ Ready = $ready; Child = Start-ChildPwsh -Script (New-ChildSessionScript -Emulator $Emulator -JournalPath $JournalPath[$i] -Body $together) }
+    }
+    $deadline = [DateTime]::UtcNow.AddSeconds(90)
+    while (@($children | Where-Object { -not (Test-Path $_.Ready) }).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+    $null = New-Item -ItemType File -Path $go
+    foreach ($child in $children) { Wait-ChildPwsh -Child $child.Child -TimeoutSeconds $TimeoutSeconds }
+}
+
 Export-ModuleMember -Function Get-RepositoryRoot, Get-StagedModuleManifest, Get-EmulatorAssembly, Start-TestEmulator,
     Stop-TestEmulator, Send-Signal, Get-EmulatorStats, Get-EmulatorRequestCount, New-TestPhoto, New-TestPhotoSet, Get-PwshCommand,
-    Start-ChildPwsh, Wait-ChildPwsh, Invoke-ChildPwsh, ConvertTo-PowerShellLiteral, New-ChildSessionScript
+    Start-ChildPwsh, Wait-ChildPwsh, Invoke-ChildPwsh, ConvertTo-PowerShellLiteral, New-ChildSessionScript, Invoke-ChildPwshTogether
