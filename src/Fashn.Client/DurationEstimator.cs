@@ -23,14 +23,18 @@ namespace Fashn.Client
         // With a key folder the pacing is the machine's (polls.window): processes that each paced to 85 % alone would
         // together fill the status window to its last request.
         private readonly RateWindow _pollPacing;
+        private readonly SharedDurationsFile? _sharedDurations;
 
-        public DurationEstimator() : this(null)
+        public DurationEstimator() : this(null, null)
         {
         }
 
-        internal DurationEstimator(SharedWindowFile? sharedPacing)
+        /// <param name="sharedPacing">The machine's pacing of this key's polls; null for this process's own.</param>
+        /// <param name="sharedDurations">Where the user's processes share what they learn of this key; null to learn alone.</param>
+        internal DurationEstimator(SharedWindowFile? sharedPacing, SharedDurationsFile? sharedDurations)
         {
             _pollPacing = new RateWindow(1, TimeSpan.FromSeconds(1), sharedPacing);
+            _sharedDurations = sharedDurations;
         }
 
         /// <summary>Predictions being polled now (foreground and background).</summary>
@@ -49,10 +53,32 @@ namespace Fashn.Client
                 if (!_byKind.TryGetValue(durationKey, out var recent)) _byKind[durationKey] = recent = new Queue<DurationSample>();
                 recent.Enqueue(new DurationSample(lastSeenRunning, seenFinished));
                 while (recent.Count > LearnedDurations.Remembered) recent.Dequeue();
-                if (_firstLearned.TryGetValue(durationKey, out var waiting))
+                FirstLearned(durationKey);
+            }
+            _sharedDurations?.Append(durationKey, new DurationSample(lastSeenRunning, seenFinished));
+        }
+
+        /// <summary>The rest of a first wave waiting for this kind plans again (called under the gate).</summary>
+        private void FirstLearned(string durationKey)
+        {
+            if (_firstLearned.TryGetValue(durationKey, out var waiting))
+            {
+                _firstLearned.Remove(durationKey);
+                waiting.TrySetResult(true);
+            }
+        }
+
+        /// <summary>What the user's other processes learned of this key since the last look, taken in (their finishes and ours).</summary>
+        private void TakeInShared()
+        {
+            var shared = _sharedDurations?.ReadIfChanged(LearnedDurations.Remembered);
+            if (shared == null) return;
+            lock (_gate)
+            {
+                foreach (var kind in shared)
                 {
-                    _firstLearned.Remove(durationKey);
-                    waiting.TrySetResult(true);
+                    _byKind[kind.Key] = kind.Value;
+                    FirstLearned(kind.Key);
                 }
             }
         }
@@ -64,6 +90,7 @@ namespace Fashn.Client
         public Task? WhenFirstLearned(string? durationKey)
         {
             if (durationKey == null) return null;
+            TakeInShared();
             lock (_gate)
             {
                 if (_byKind.ContainsKey(durationKey)) return null;
@@ -91,6 +118,7 @@ namespace Fashn.Client
         public LearnedDurations? Learned(string? durationKey)
         {
             if (durationKey == null) return null;
+            TakeInShared();
             lock (_gate)
             {
                 return _byKind.TryGetValue(durationKey, out var recent) ? LearnedDurations.From(recent) : null;

@@ -57,6 +57,29 @@ namespace Fashn.Client
         public static IDisposable Take(string path, SemaphoreSlim inProcess, TimeSpan wait, Func<Exception> timedOut) =>
             TakeAsync(path, inProcess, wait, timedOut, CancellationToken.None).GetAwaiter().GetResult();
 
+        /// <summary>
+        /// The lock on a small shared file that others hold for microseconds, waited for on this thread for at most
+        /// <paramref name="wait"/>; null then, or when the file cannot be opened (the caller goes on alone).
+        /// </summary>
+        public static FileStream? HoldBriefly(string path, TimeSpan wait)
+        {
+            var waited = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    var file = TryHold(path);
+                    if (file != null) return file;
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    return null;
+                }
+                if (waited.Elapsed > wait) return null;
+                Thread.Sleep(1);
+            }
+        }
+
         /// <summary>The lock, held until the stream is disposed; null when another open holds it now.</summary>
         public static FileStream? TryHold(string path)
         {

@@ -29,7 +29,8 @@ namespace Fashn.Client
             var shared = places != null ? keyFolder : null;
             Windows = new RequestWindows(limits, shared);
             Slots = new PredictionSlots(limits.ConcurrentPredictions, places);
-            Durations = new DurationEstimator(shared == null ? null : new SharedWindowFile(Path.Combine(shared, "polls.window")));
+            Durations = shared == null ? new DurationEstimator()
+                : new DurationEstimator(new SharedWindowFile(Path.Combine(shared, "polls.window")), new SharedDurationsFile(Path.Combine(shared, "durations.log")));
             SharedFolder = shared;
         }
 

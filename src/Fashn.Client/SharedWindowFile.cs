@@ -37,22 +37,8 @@ namespace Fashn.Client
         /// <summary>The file, held; null when it could not be had within a second (then the caller counts alone).</summary>
         public Held? Hold()
         {
-            var waited = Stopwatch.StartNew();
-            while (true)
-            {
-                FileStream? file;
-                try
-                {
-                    file = OsFileLock.TryHold(_path);
-                }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-                {
-                    return null;
-                }
-                if (file != null) return new Held(file);
-                if (waited.Elapsed > HoldWait) return null;
-                Thread.Sleep(1);
-            }
+            var file = OsFileLock.HoldBriefly(_path, HoldWait);
+            return file == null ? null : new Held(file);
         }
 
         /// <summary>The file while it is held: read the state, change it, write it back.</summary>

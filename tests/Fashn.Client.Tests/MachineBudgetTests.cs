@@ -96,6 +96,45 @@ public sealed class MachineBudgetTests : IDisposable
         Assert.Equal(0, budget.Slots.InUse);
     }
 
+    [Fact]
+    public void What_one_process_learns_of_a_kind_of_prediction_the_others_on_the_key_folder_poll_with()
+    {
+        var limits = new ServiceLimits();
+        var first = new ServiceBudget(limits, _keyFolder);
+        var second = new ServiceBudget(limits, _keyFolder);
+        const string kind = "background-change|||";
+        Assert.Null(second.Durations.Learned(kind));
+        Assert.NotNull(second.Durations.WhenFirstLearned(kind));
+
+        first.Durations.RecordFinished(kind, TimeSpan.FromSeconds(11.5), TimeSpan.FromSeconds(12.5));
+        first.Durations.RecordFinished("edit|4k|quality|", TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(110));
+
+        var learned = second.Durations.Learned(kind);
+        Assert.NotNull(learned);
+        Assert.Equal(1, learned!.Count);
+        Assert.InRange(learned.Median.TotalSeconds, 11.5, 12.5);
+        Assert.Null(second.Durations.WhenFirstLearned(kind));
+        Assert.InRange(second.Durations.Learned("edit|4k|quality|")!.Median.TotalSeconds, 100, 110);
+    }
+
+    [Fact]
+    public void Shared_durations_skip_torn_lines_and_forget_samples_older_than_an_hour()
+    {
+        Directory.CreateDirectory(_keyFolder);
+        var hourAndMinuteAgo = (DateTime.UtcNow - TimeSpan.FromMinutes(61)).Ticks;
+        File.WriteAllText(Path.Combine(_keyFolder, "durations.log"),
+            $"{hourAndMinuteAgo} {TimeSpan.FromSeconds(50).Ticks} {TimeSpan.FromSeconds(60).Ticks} background-change|||\n" +
+            "12345 not-a-number\n" +
+            $"{DateTime.UtcNow.Ticks} {TimeSpan.FromSeconds(2).Ticks} {TimeSpan.FromSeconds(3).Ticks} background-change|||\n" +
+            $"{DateTime.UtcNow.Ticks} 4");
+        var budget = new ServiceBudget(new ServiceLimits(), _keyFolder);
+
+        var learned = budget.Durations.Learned("background-change|||");
+
+        Assert.Equal(1, learned!.Count);
+        Assert.InRange(learned.Median.TotalSeconds, 2, 3);
+    }
+
     /// <summary>flock(1) holding <paramref name="path"/> in a process of its own (and its child, which shares the lock), once it says it holds it.</summary>
     private static Process HoldPlace(string path)
     {
