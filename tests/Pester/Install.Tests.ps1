@@ -104,7 +104,9 @@ AfterAll {
     if ($script:emulator) { Stop-TestEmulator $script:emulator }
 }
 
-# The profile is moved with HOME and the XDG folders: where pwsh and PSResourceGet look on Linux and macOS.
+# The profile is moved with HOME and the XDG folders: where pwsh and PSResourceGet look on Linux and macOS. On Windows
+# they look in the user's Documents and LocalAppData, which no variable moves, so an install there would change the
+# real profile: the test is left out on Windows rather than touch it.
 Describe 'Install-PSResource FashnBackground from a folder of packages' -Skip:$IsWindows {
     It 'dotnet pack src/FashnBackground.Package -o (a folder) on a fresh clone makes FashnBackground.(version).nupkg' {
         $pack.ExitCode | Should -Be 0 -Because $pack.Output
