@@ -257,7 +257,7 @@ public sealed class ModelRetirementTests
         var options = new FashnClientOptions(EmulatorOptions.DefaultApiKey, emulator.BaseUri);
         using var client = new FashnApiClient(options, new RequestWindows(options.Limits));
         var budget = new ServiceBudget(options.Limits);
-        var image = "data:image/jpeg;base64," + Convert.ToBase64String(SubjectOnBackdrop(64, 48, SKEncodedImageFormat.Jpeg));
+        var image = JpegDataUri(64, 48);
 
         // A command each, as the user runs them: the refusal stops the rest of its own command.
         var retired = await new PredictionRunner(client, budget, 1).RunAsync(PredictionJob.FromReference(image, new PredictionSettings("studio")), true, null, default);

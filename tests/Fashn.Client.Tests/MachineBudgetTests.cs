@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Fashn.Emulator;
-using SkiaSharp;
 using Xunit;
 using static Fashn.Testing.TestImages;
 
@@ -20,14 +19,7 @@ public sealed class MachineBudgetTests : IDisposable
         if (Directory.Exists(_keyFolder)) Directory.Delete(_keyFolder, recursive: true);
     }
 
-    private static string Photo(int variant) =>
-        "data:image/jpeg;base64," + Convert.ToBase64String(SubjectOnBackdrop(64, 48, SKEncodedImageFormat.Jpeg, variant));
-
-    private static async Task<JsonElement> StatsAsync(EmulatorServer emulator)
-    {
-        using var http = new HttpClient();
-        return JsonDocument.Parse(await http.GetStringAsync(new Uri(emulator.BaseUri, "_emulator/stats"))).RootElement;
-    }
+    private static string Photo(int variant) => JpegDataUri(64, 48, variant);
 
 
     [Fact]
@@ -51,7 +43,7 @@ public sealed class MachineBudgetTests : IDisposable
 
         Assert.All(outcomes, outcome => Assert.Null(outcome.Failure));
         Assert.Equal(48, outcomes.Select(outcome => outcome.Id).Distinct().Count());
-        var stats = await StatsAsync(emulator);
+        var stats = await EmulatorStatsReader.ReadAsync(emulator);
         Assert.Equal("", string.Join(", ", stats.GetProperty("requests").EnumerateArray().Where(r => r.GetProperty("status").GetInt32() == 429)
             .Select(r => $"{r.GetProperty("method")} {r.GetProperty("path")}: {r.GetProperty("count")}")));
         Assert.Equal(48, stats.GetProperty("predictions").GetProperty("created").GetInt64());
@@ -77,7 +69,7 @@ public sealed class MachineBudgetTests : IDisposable
 
             Assert.Equal(FashnErrorCodes.KeyPlacesHeld, refused.Failure!.ErrorCode);
             Assert.Contains("All 6 places of this API key were held by other PowerShell processes of yours on this machine for 1 s, so neither this input nor the ones after it were sent.", refused.Failure.Message);
-            Assert.Equal(0, (await StatsAsync(emulator)).GetProperty("predictions").GetProperty("created").GetInt64());
+            Assert.Equal(0, (await EmulatorStatsReader.ReadAsync(emulator)).GetProperty("predictions").GetProperty("created").GetInt64());
         }
         finally
         {

@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Fashn.Emulator;
-using SkiaSharp;
 using Xunit;
 using static Fashn.Testing.TestImages;
 
@@ -194,7 +192,7 @@ public sealed class PollScheduleTests
         var runner = new PredictionRunner(client, budget, throttleLimit: 6);
         var settings = new PredictionSettings("studio");
         var images = Enumerable.Range(0, 24)
-            .Select(i => "data:image/jpeg;base64," + Convert.ToBase64String(SubjectOnBackdrop(64, 48, SKEncodedImageFormat.Jpeg, variant: i)))
+            .Select(i => JpegDataUri(64, 48, variant: i))
             .ToArray();
 
         var outcomes = await Task.WhenAll(images.Select(image =>
@@ -203,8 +201,7 @@ public sealed class PollScheduleTests
         Assert.All(outcomes, o => Assert.Equal(PredictionStatuses.Completed, o.Status!.Status));
         Assert.All(outcomes, o => Assert.Equal(1, o.Attempts));
         Assert.Equal(24, outcomes.Select(o => o.Id).Distinct().Count());
-        using var http = new HttpClient();
-        var stats = await http.GetFromJsonAsync<JsonElement>(new Uri(emulator.BaseUri, "_emulator/stats"));
+        var stats = await EmulatorStatsReader.ReadAsync(emulator);
         var requests = stats.GetProperty("requests").EnumerateArray().ToArray();
         int Count(string method, string path, Func<int, bool> status) => requests
             .Where(r => r.GetProperty("method").GetString() == method && r.GetProperty("path").GetString() == path && status(r.GetProperty("status").GetInt32()))

@@ -114,7 +114,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task UrlsThatAnswerHtmlOr404OrNeverAnswerFailAsImageLoadErrorsAndDataUrisAreChecked()
     {
         using var stub = new LoopbackHttpStub();
-        var good = "data:image/jpeg;base64," + Convert.ToBase64String(TestImages.SubjectOnBackdrop(200, 150, SKEncodedImageFormat.Jpeg, 4));
+        var good = TestImages.JpegDataUri(200, 150, 4);
         var html = stub.Url("page.html").AbsoluteUri;
         var notFound = stub.Url("missing.jpg").AbsoluteUri;
         var hanging = stub.Url("hang.jpg").AbsoluteUri;

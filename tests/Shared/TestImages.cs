@@ -33,6 +33,10 @@ internal static class TestImages
     /// journal and the emulator know inputs by their content); <paramref name="cutOut"/> leaves the backdrop
     /// transparent, as a cut-out PNG.
     /// </summary>
+    /// <summary><see cref="SubjectOnBackdrop"/> as a JPEG data URI, the way a test sends an input without writing a file.</summary>
+    internal static string JpegDataUri(int width, int height, int variant = 0) =>
+        "data:image/jpeg;base64," + Convert.ToBase64String(SubjectOnBackdrop(width, height, SKEncodedImageFormat.Jpeg, variant));
+
     internal static byte[] SubjectOnBackdrop(int width, int height, SKEncodedImageFormat format, int variant = 0, bool cutOut = false) =>
         Draw(width, height, format, 90, canvas =>
         {
