@@ -89,8 +89,8 @@ namespace Fashn.Client
         /// </summary>
         public Task? WhenFirstLearned(string? durationKey)
         {
+            // The shared file is looked at by Learned, which the poller asks next: what it takes in completes this task.
             if (durationKey == null) return null;
-            TakeInShared();
             lock (_gate)
             {
                 if (_byKind.ContainsKey(durationKey)) return null;

@@ -37,10 +37,7 @@ namespace Fashn.Client
             try
             {
                 file.Seek(0, SeekOrigin.End);
-                var line = string.Join(" ", DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture),
-                    sample.LowerBound.Ticks.ToString(CultureInfo.InvariantCulture), sample.UpperBound.Ticks.ToString(CultureInfo.InvariantCulture),
-                    durationKey) + "\n";
-                var bytes = Encoding.UTF8.GetBytes(line);
+                var bytes = Encoding.UTF8.GetBytes(Line(DateTime.UtcNow.Ticks, sample, durationKey));
                 file.Write(bytes, 0, bytes.Length);
                 file.Flush();
                 return true;
@@ -105,6 +102,11 @@ namespace Fashn.Client
             }
         }
 
+        /// <summary>One sample as a line: when it was recorded (UTC ticks), its bounds (ticks) and its kind, last (it may hold spaces).</summary>
+        private static string Line(long recordedTicks, DurationSample sample, string durationKey) =>
+            string.Join(" ", recordedTicks.ToString(CultureInfo.InvariantCulture), sample.LowerBound.Ticks.ToString(CultureInfo.InvariantCulture),
+                sample.UpperBound.Ticks.ToString(CultureInfo.InvariantCulture), durationKey) + "\n";
+
         private static bool TryParse(string line, out DateTime recorded, out string key, out DurationSample sample)
         {
             recorded = default;
@@ -131,11 +133,7 @@ namespace Fashn.Client
             var text = new StringBuilder();
             foreach (var kind in byKind)
             {
-                foreach (var (recorded, sample) in kind.Value)
-                {
-                    text.Append(recorded.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(sample.LowerBound.Ticks.ToString(CultureInfo.InvariantCulture)).Append(' ')
-                        .Append(sample.UpperBound.Ticks.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(kind.Key).Append('\n');
-                }
+                foreach (var (recorded, sample) in kind.Value) text.Append(Line(recorded, sample, kind.Key));
             }
             var bytes = Encoding.UTF8.GetBytes(text.ToString());
             file.Position = 0;
